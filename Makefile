@@ -23,7 +23,7 @@ OPT_CFLAGS ?= -O2
 CFLAGS ?= -g $(OPT_CFLAGS)
 XCFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
 	-D_GNU_SOURCE -D_FORTIFY_SOURCE=2 -fstack-protector-strong \
-	-Iinclude -Iuserspace -I$(OUTPUT)
+	-Iinclude -Iuserspace -Itests/unit -I$(OUTPUT)
 LDLIBS := -lxdp -lbpf -lelf -lz -lssl -lcrypto -lyaml -lpthread
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
