@@ -1,0 +1,343 @@
+// SPDX-License-Identifier: GPL-2.0
+/* XDP fast path: answers plain DNS queries in place from the kernel cache. */
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+
+#include "xdpdns/shared.h"
+#include "xdpdns/dns_wire.h"
+#include "maps.h"
+#include "parse.h"
+#include "answer.h"
+
+#define NSEC_PER_SEC 1000000000ULL
+
+static __always_inline int xdpdns_count_pass(struct xdpdns_stats *st, int why)
+{
+	if (why >= 0 && why < XDPDNS_CNT_MAX)
+		st->counter[why]++;
+	return XDP_PASS;
+}
+
+/* Something failed after the packet was rewritten: it is no query now. */
+static __always_inline int xdpdns_abort(struct xdpdns_stats *st)
+{
+	st->counter[XDPDNS_CNT_DROP_ABORTED]++;
+	return XDP_DROP;
+}
+
+/*
+ * xdpdns_respond() - the whole fast path: parse, look up, answer or pass.
+ * Every exit before the packet is changed returns XDP_PASS (contract 5:
+ * what is not ours is untouched; what we cannot answer goes to userspace).
+ */
+static __always_inline int xdpdns_respond(struct xdp_md *ctx)
+{
+	struct xdpdns_cache_key key = {};
+	struct xdpdns_pkt pkt = {};
+	struct xdpdns_cache_entry *e;
+	struct xdpdns_scratch *sc;
+	struct xdpdns_stats *st;
+	struct xdpdns_dns_hdr *dns;
+	struct udphdr *udp;
+	void *data, *data_end;
+	__u32 zero = 0, name_len, words, qname_off, rec_len, rec_off;
+	__u32 ttl_count, dns_len, limit, qt_off, opt_off, udp_len;
+	__u64 h, qsum = 0, now, expiry, remaining, elapsed, sum, pseudo = 0;
+	__u64 ttl_even = 0, ttl_odd = 0;
+	__u16 arcount = 0, qclass, ancount, nscount, arcount_out;
+	__u8 hi, lo, *p;
+	__s32 delta;
+	int r, i;
+
+	st = bpf_map_lookup_elem(&XDPDNS_MAP_STATS, &zero);
+	if (!st)
+		return XDP_PASS;
+	st->counter[XDPDNS_CNT_SEEN]++;
+
+	r = xdpdns_parse_l2_l4(ctx, &pkt);
+	if (r == XDPDNS_NOT_OURS)
+		return XDP_PASS;
+	st->counter[XDPDNS_CNT_OURS]++;
+	if (r)
+		return xdpdns_count_pass(st, r);
+	r = xdpdns_parse_header(ctx, &pkt, &arcount);
+	if (r)
+		return xdpdns_count_pass(st, r);
+	r = xdpdns_parse_qname(ctx, &pkt);
+	if (r)
+		return xdpdns_count_pass(st, r);
+
+	sc = bpf_map_lookup_elem(&xdpdns_scratch, &zero);
+	if (!sc)
+		return xdpdns_count_pass(st, XDPDNS_CNT_PASS_ERROR);
+	name_len = XDPDNS_CLAMP(pkt.name_len, 0xff);
+	if (name_len < 1)
+		return xdpdns_count_pass(st, XDPDNS_CNT_PASS_MALFORMED);
+	qname_off = pkt.dns_off + XDPDNS_DNS_HDR_LEN;
+	if (bpf_xdp_load_bytes(ctx, qname_off, sc->qname, name_len))
+		return xdpdns_count_pass(st, XDPDNS_CNT_PASS_MALFORMED);
+	/* Zero past the name so the last 8-byte word holds only the name. */
+	*(__u64 *)(sc->qname + name_len) = 0;
+
+	data = (void *)(long)ctx->data;
+	data_end = (void *)(long)ctx->data_end;
+	if (qname_off > 128)
+		return xdpdns_count_pass(st, XDPDNS_CNT_PASS_MALFORMED);
+	p = data + qname_off + name_len;
+	if ((void *)(p + 4) > data_end)
+		return xdpdns_count_pass(st, XDPDNS_CNT_PASS_MALFORMED);
+	pkt.qtype = ((__u16)p[0] << 8) | p[1];
+	qclass = ((__u16)p[2] << 8) | p[3];
+	if (qclass != XDPDNS_DNS_CLASS_IN)
+		return xdpdns_count_pass(st, XDPDNS_CNT_PASS_NOT_QUERY);
+	pkt.q_end = qname_off + name_len + 4;
+	if (arcount == 0) {
+		if (pkt.q_end != pkt.dns_end)
+			return xdpdns_count_pass(st, XDPDNS_CNT_PASS_MALFORMED);
+	} else {
+		r = xdpdns_parse_opt(ctx, &pkt);
+		if (r)
+			return xdpdns_count_pass(st, r);
+	}
+	/* CD=1: the client wants to validate itself; never from the kernel. */
+	if (pkt.flags_lo & XDPDNS_DNS_CD)
+		return xdpdns_count_pass(st, XDPDNS_CNT_PASS_CD);
+
+	/*
+	 * One pass over the name's 8-byte words: the checksum of the name as
+	 * it came (0x20 case kept), the lower-cased words and their hash.
+	 */
+	words = (name_len + 7) / 8;
+	h = name_hash_seed;
+	for (i = 0; i < XDPDNS_NAME_BUF / 8; i++) {
+		__u64 w, lw;
+
+		if (i >= words)
+			break;
+		w = ((__u64 *)sc->qname)[i];
+		qsum += w;
+		qsum += qsum < w;
+		lw = xdpdns_word_tolower(w);
+		sc->lower[i] = lw;
+		h = xdpdns_name_hash_step(h, lw);
+	}
+
+	key.name_hash = h;
+	key.qtype = pkt.qtype;
+	key.qclass = qclass;
+	key.flags = pkt.do_bit ? XDPDNS_KEY_DO : 0;
+	e = bpf_map_lookup_elem(&XDPDNS_MAP_CACHE, &key);
+	if (!e || e->name_len != name_len)
+		return xdpdns_count_pass(st, XDPDNS_CNT_PASS_MISS);
+	for (i = 0; i < XDPDNS_NAME_BUF / 8; i++) {
+		if (i >= words)
+			break;
+		if (((__u64 *)e->name)[i] != sc->lower[i])
+			return xdpdns_count_pass(st, XDPDNS_CNT_PASS_MISS);
+	}
+
+	now = bpf_ktime_get_boot_ns();
+	expiry = e->expiry_ns;
+	if (now >= expiry)
+		return xdpdns_count_pass(st, XDPDNS_CNT_PASS_EXPIRED);
+	rec_len = e->rec_len;
+	ttl_count = e->ttl_count;
+	if (rec_len > XDPDNS_REC_MAX || ttl_count > XDPDNS_TTL_MAX)
+		return xdpdns_count_pass(st, XDPDNS_CNT_PASS_ERROR);
+	dns_len = XDPDNS_DNS_HDR_LEN + name_len + 4 + rec_len +
+		  (pkt.edns ? XDPDNS_OPT_FIXED_LEN : 0);
+	/* RFC 1035 4.2.1 and RFC 6891 6.2.5: 512 at least. */
+	limit = XDPDNS_DNS_UDP_MIN;
+	if (pkt.edns && pkt.udp_size > limit)
+		limit = pkt.udp_size;
+	if (dns_len > limit)
+		return xdpdns_count_pass(st, XDPDNS_CNT_PASS_TOO_BIG);
+
+	remaining = (expiry - now + NSEC_PER_SEC - 1) / NSEC_PER_SEC;
+	elapsed = e->ttl_base > remaining ? e->ttl_base - remaining : 0;
+	/*
+	 * Flags as userspace sends them: QR, RD copied, RA, AA clear, CD
+	 * clear; AD only for Secure data when the query had DO=1 or AD=1
+	 * (RFC 6840 5.7, 5.8).
+	 */
+	hi = XDPDNS_DNS_QR | (pkt.flags_hi & XDPDNS_DNS_RD);
+	lo = XDPDNS_DNS_RA | (e->rcode & XDPDNS_DNS_RCODE_MASK);
+	if (e->state == XDPDNS_STATE_SECURE &&
+	    (pkt.do_bit || (pkt.flags_lo & XDPDNS_DNS_AD)))
+		lo |= XDPDNS_DNS_AD;
+	ancount = e->an_count;
+	nscount = e->ns_count;
+	arcount_out = e->ar_count + (pkt.edns ? 1 : 0);
+
+	/* From here on the packet changes. */
+	delta = (__s32)(pkt.dns_off + dns_len) - (__s32)pkt.frame_len;
+	if (delta && bpf_xdp_adjust_tail(ctx, delta))
+		return xdpdns_count_pass(st, XDPDNS_CNT_PASS_ERROR);
+	rec_off = pkt.q_end;
+	if (rec_off > XDPDNS_OFF_MAX)
+		return xdpdns_abort(st);
+	if (rec_len > 0 && rec_len <= XDPDNS_REC_MAX &&
+	    bpf_xdp_store_bytes(ctx, rec_off, e->rec, rec_len))
+		return xdpdns_abort(st);
+
+	data = (void *)(long)ctx->data;
+	data_end = (void *)(long)ctx->data_end;
+
+	/* Count every TTL down by the time the entry has spent cached. */
+	for (i = 0; i < XDPDNS_TTL_MAX; i++) {
+		__u32 off, ttl, msg_off;
+		__u8 *t;
+
+		if (i >= ttl_count)
+			break;
+		off = e->ttl_off[i];
+		if (off > XDPDNS_REC_MAX - 4)
+			return xdpdns_abort(st);
+		t = &e->rec[off];
+		ttl = ((__u32)t[0] << 24) | ((__u32)t[1] << 16) |
+		      ((__u32)t[2] << 8) | t[3];
+		ttl = ttl > elapsed ? ttl - (__u32)elapsed : 0;
+		p = data + rec_off + off;
+		if ((void *)(p + 4) > data_end)
+			return xdpdns_abort(st);
+		p[0] = ttl >> 24;
+		p[1] = ttl >> 16;
+		p[2] = ttl >> 8;
+		p[3] = ttl;
+		msg_off = XDPDNS_DNS_HDR_LEN + name_len + 4 + off;
+		if (msg_off & 1)
+			ttl_odd += xdpdns_csum_u32(ttl);
+		else
+			ttl_even += xdpdns_csum_u32(ttl);
+	}
+
+	/* OPT record: our UDP size, DO echoed, version 0, no options. */
+	opt_off = XDPDNS_DNS_HDR_LEN + name_len + 4 + rec_len;
+	sum = 0;
+	if (pkt.edns) {
+		__u16 size = edns_udp_size;
+		__u32 osum;
+
+		p = data + rec_off + rec_len;
+		if ((void *)(p + XDPDNS_OPT_FIXED_LEN) > data_end)
+			return xdpdns_abort(st);
+		p[0] = 0;
+		p[1] = 0;
+		p[2] = XDPDNS_DNS_TYPE_OPT;
+		p[3] = size >> 8;
+		p[4] = size & 0xff;
+		p[5] = 0;
+		p[6] = 0;
+		p[7] = pkt.do_bit ? 0x80 : 0;
+		p[8] = 0;
+		p[9] = 0;
+		p[10] = 0;
+		osum = (XDPDNS_DNS_TYPE_OPT << 8) + (size >> 8) +
+		       ((size & 0xff) << 8) + p[7];
+		sum += (opt_off & 1) ? xdpdns_csum_swap(xdpdns_csum_fold(osum))
+				     : osum;
+	}
+
+	/* DNS header: ID and question stay as the client sent them. */
+	if (pkt.dns_off > 128)
+		return xdpdns_abort(st);
+	dns = data + pkt.dns_off;
+	if ((void *)(dns + 1) > data_end)
+		return xdpdns_abort(st);
+	dns->flags_hi = hi;
+	dns->flags_lo = lo;
+	dns->ancount = bpf_htons(ancount);
+	dns->nscount = bpf_htons(nscount);
+	dns->arcount = bpf_htons(arcount_out);
+	sum += bpf_ntohs(dns->id) + ((__u32)hi << 8) + lo + 1 + ancount +
+	       nscount + arcount_out;
+	/* Question: the name summed as native words, then QTYPE, QCLASS. */
+	sum += bpf_ntohs((__u16)xdpdns_csum_fold(qsum));
+	qt_off = XDPDNS_DNS_HDR_LEN + name_len;
+	r = xdpdns_csum_u32(((__u32)pkt.qtype << 16) | qclass);
+	sum += (qt_off & 1) ? xdpdns_csum_swap(xdpdns_csum_fold(r)) : (__u32)r;
+	sum += e->rec_sum;
+	sum += ttl_even + xdpdns_csum_swap(xdpdns_csum_fold(ttl_odd));
+
+	udp_len = sizeof(*udp) + dns_len;
+	if (xdpdns_swap_l2_l3(ctx, &pkt, udp_len, &pseudo))
+		return xdpdns_abort(st);
+	data = (void *)(long)ctx->data;
+	data_end = (void *)(long)ctx->data_end;
+	if (pkt.l4_off > 128)
+		return xdpdns_abort(st);
+	udp = data + pkt.l4_off;
+	if ((void *)(udp + 1) > data_end)
+		return xdpdns_abort(st);
+	{
+		__be16 port = udp->source;
+
+		udp->source = udp->dest;
+		udp->dest = port;
+	}
+	udp->len = bpf_htons(udp_len);
+	sum += pseudo + bpf_ntohs(udp->source) + bpf_ntohs(udp->dest) + udp_len;
+	sum = ~xdpdns_csum_fold(sum) & 0xffff;
+	/* RFC 768: a computed zero is sent as all ones. */
+	udp->check = bpf_htons(sum ? sum : 0xffff);
+
+	/*
+	 * Userspace may have replaced this element while it was copied (a
+	 * preallocated map reuses freed elements at once): if the entry no
+	 * longer is the one checked above, drop rather than send a mix.
+	 */
+	if (e->expiry_ns != expiry || e->name_len != name_len ||
+	    ((__u64 *)e->name)[0] != sc->lower[0])
+		return xdpdns_abort(st);
+
+	st->counter[XDPDNS_CNT_ANSWERED]++;
+	st->counter[XDPDNS_CNT_BYTES_SENT] += pkt.dns_off + dns_len;
+	return XDP_TX;
+}
+
+SEC("xdp")
+int xdp_dns(struct xdp_md *ctx)
+{
+	return xdpdns_respond(ctx);
+}
+
+/*
+ * Bench only (not loaded unless asked for): put the query from the bench
+ * map back into the buffer, since BPF_PROG_TEST_RUN repeats on the buffer
+ * that the previous run rewrote.
+ */
+static __always_inline int xdpdns_bench_restore(struct xdp_md *ctx)
+{
+	struct xdpdns_bench_frame *f;
+	__u32 zero = 0, len, cur;
+
+	f = bpf_map_lookup_elem(&xdpdns_bench, &zero);
+	if (!f)
+		return -1;
+	len = f->len;
+	if (len < 1 || len > XDPDNS_BENCH_FRAME_MAX)
+		return -1;
+	cur = ctx->data_end - ctx->data;
+	if (cur != len && bpf_xdp_adjust_tail(ctx, (__s32)len - (__s32)cur))
+		return -1;
+	return bpf_xdp_store_bytes(ctx, 0, f->data, len) ? -1 : 0;
+}
+
+SEC("?xdp")
+int xdp_dns_bench(struct xdp_md *ctx)
+{
+	if (xdpdns_bench_restore(ctx))
+		return XDP_ABORTED;
+	return xdpdns_respond(ctx);
+}
+
+SEC("?xdp")
+int xdp_dns_bench_restore(struct xdp_md *ctx)
+{
+	if (xdpdns_bench_restore(ctx))
+		return XDP_ABORTED;
+	return XDP_PASS;
+}
+
+char LICENSE[] SEC("license") = "GPL";

@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Unit tests of the daemon configuration: YAML file, errors with file,
+ * line and key, command line over file. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "tap.h"
+#include "util/error.h"
+
+static char dir[] = "/tmp/test_config.XXXXXX";
+
+static const char *write_file(const char *name, const char *text)
+{
+	static char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+static const char *good_yaml =
+	"# an example\n"
+	"listen:\n"
+	"  - 127.0.0.1:5353\n"
+	"  - \"[::1]:5353\"\n"
+	"upstreams:\n"
+	"  - 198.18.0.53\n"
+	"  - address: tls://198.18.0.54:853#resolver.test\n"
+	"    pin: \"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\"\n"
+	"    ca-file: /etc/ssl/certs/ca-certificates.crt\n"
+	"control-socket: /tmp/x.sock\n"
+	"interface: veth0\n"
+	"xdp-mode: generic\n"
+	"log:\n"
+	"  level: debug\n"
+	"  format: json\n"
+	"cache:\n"
+	"  memory: 16M\n"
+	"  ttl-min: 5\n"
+	"  ttl-max: 3600\n"
+	"  negative-ttl-max: 900\n"
+	"  failure-ttl: 30\n"
+	"server:\n"
+	"  workers: 3\n"
+	"  query-timeout-ms: 2500\n"
+	"  tcp-idle-timeout-ms: 5000\n"
+	"  max-inflight: 20000\n"
+	"  edns-udp-size: 1400\n";
+
+static void test_good(void)
+{
+	struct config cfg;
+	char err[CONFIG_ERR_LEN] = "";
+	const char *p = write_file("good.yaml", good_yaml);
+	const struct sockaddr_in6 *s6;
+	const struct sockaddr_in *s4;
+	int ret;
+
+	config_defaults(&cfg);
+	ret = config_load_file(&cfg, p, err, sizeof(err));
+	is_int(ret, 0, "good file loads");
+	if (ret)
+		diag("%s", err);
+	is_int(cfg.listen_count, 2, "two listen addresses");
+	s4 = (const struct sockaddr_in *)&cfg.listen[0].addr;
+	is_int(ntohs(s4->sin_port), 5353, "v4 listen port");
+	s6 = (const struct sockaddr_in6 *)&cfg.listen[1].addr;
+	is_int(s6->sin6_family, AF_INET6, "v6 listen family");
+	is_int(ntohs(s6->sin6_port), 5353, "v6 listen port");
+	is_int(cfg.upstream_count, 2, "two upstreams");
+	s4 = (const struct sockaddr_in *)&cfg.upstream[0].addr;
+	is_int(ntohs(s4->sin_port), 53, "plain upstream port defaults to 53");
+	ok(!cfg.upstream[0].tls, "first upstream is plain");
+	ok(cfg.upstream[1].tls, "second upstream is TLS");
+	s4 = (const struct sockaddr_in *)&cfg.upstream[1].addr;
+	is_int(ntohs(s4->sin_port), 853, "TLS port");
+	is_str(cfg.upstream[1].tls_name, "resolver.test", "TLS name");
+	is_str(cfg.upstream[1].tls_pin, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "pin");
+	is_str(cfg.upstream[1].ca_file, "/etc/ssl/certs/ca-certificates.crt", "CA file");
+	is_str(cfg.control_socket, "/tmp/x.sock", "control socket");
+	is_str(cfg.interface, "veth0", "interface");
+	is_int(cfg.xdp_mode, ATTACH_MODE_GENERIC, "xdp mode");
+	is_int(cfg.log_level, LOG_LEVEL_DEBUG, "log level");
+	is_int(cfg.log_format, LOG_FORMAT_JSON, "log format");
+	is_int(cfg.cache_memory, 16 << 20, "cache memory with suffix");
+	is_int(cfg.ttl_min, 5, "ttl-min");
+	is_int(cfg.ttl_max, 3600, "ttl-max");
+	is_int(cfg.negative_ttl_max, 900, "negative-ttl-max");
+	is_int(cfg.failure_ttl, 30, "failure-ttl");
+	is_int(cfg.workers, 3, "workers");
+	is_int(cfg.query_timeout_ms, 2500, "query timeout");
+	is_int(cfg.tcp_idle_timeout_ms, 5000, "tcp idle timeout");
+	is_int(cfg.max_inflight, 20000, "max inflight");
+	is_int(cfg.edns_udp_size, 1400, "edns size");
+	is_int(config_check(&cfg, err, sizeof(err)), 0, "good file passes checks");
+}
+
+static void test_defaults(void)
+{
+	struct config cfg;
+	const struct sockaddr_in *s4;
+	char err[CONFIG_ERR_LEN];
+	const char *p = write_file("empty.yaml", "");
+
+	config_defaults(&cfg);
+	is_int(config_load_file(&cfg, p, err, sizeof(err)), 0, "empty file is fine");
+	is_int(cfg.listen_count, 1, "default: one listen address");
+	s4 = (const struct sockaddr_in *)&cfg.listen[0].addr;
+	is_int(ntohl(s4->sin_addr.s_addr), 0x7f000035, "default 127.0.0.53");
+	is_int(ntohs(s4->sin_port), 53, "default port 53");
+	is_str(cfg.control_socket, "/run/xdpdns/control.sock", "default control socket");
+	is_int(cfg.edns_udp_size, 1232, "default EDNS size 1232");
+	is_int(cfg.upstream_count, 0, "no upstream by default");
+}
+
+/* Each bad file must fail with "FILE:LINE: key 'KEY'" in the message. */
+static void expect_error(const char *name, const char *text, int line,
+			 const char *key)
+{
+	struct config cfg;
+	char err[CONFIG_ERR_LEN] = "", want[512];
+	const char *p = write_file(name, text);
+	int ret;
+
+	config_defaults(&cfg);
+	ret = config_load_file(&cfg, p, err, sizeof(err));
+	is_int(ret, XDPDNS_ECONFIG, "%s: rejected", name);
+	snprintf(want, sizeof(want), "%s:%d: key '%s'", p, line, key);
+	if (!ok(strstr(err, want) != NULL, "%s: message names file, line %d and key %s",
+		name, line, key))
+		diag("message: %s (wanted %s)", err, want);
+}
+
+static void test_errors(void)
+{
+	expect_error("unknown-top.yaml", "listen:\n  - 127.0.0.1\nlisten_typo: 1\n",
+		     3, "listen_typo");
+	expect_error("unknown-nested.yaml", "cache:\n  ttl-min: 1\n  colour: red\n",
+		     3, "cache.colour");
+	expect_error("bad-listen.yaml", "listen:\n  - 127.0.0.1\n  - 300.1.1.1:53\n",
+		     3, "listen");
+	expect_error("bad-port.yaml", "listen:\n  - 127.0.0.1:70000\n", 2, "listen");
+	expect_error("bad-upstream.yaml", "upstreams:\n  - not-an-address\n", 2,
+		     "upstreams");
+	expect_error("upstream-noaddr.yaml", "upstreams:\n  - pin: x\n", 2,
+		     "upstreams.pin");
+	expect_error("bad-pin.yaml",
+		     "upstreams:\n  - address: tls://1.2.3.4#n\n    pin: short\n", 3,
+		     "upstreams.pin");
+	expect_error("bad-int.yaml", "cache:\n  ttl-max: lots\n", 2, "cache.ttl-max");
+	expect_error("neg-int.yaml", "server:\n  workers: -1\n", 2, "server.workers");
+	expect_error("range.yaml", "cache:\n  failure-ttl: 301\n", 2, "cache.failure-ttl");
+	expect_error("range-low.yaml", "cache:\n  failure-ttl: 0\n", 2, "cache.failure-ttl");
+	expect_error("bad-mode.yaml", "xdp-mode: turbo\n", 1, "xdp-mode");
+	expect_error("bad-level.yaml", "log:\n  level: loud\n", 2, "log.level");
+	expect_error("not-list.yaml", "listen: 127.0.0.1\n", 1, "listen");
+	expect_error("empty-list.yaml", "upstreams: []\n", 1, "upstreams");
+	expect_error("not-map.yaml", "cache: 5\n", 1, "cache");
+	expect_error("top-list.yaml", "- a\n- b\n", 1, "");
+	expect_error("anchor-missing.yaml", "trust-anchors:\n  - /nonexistent/root.key\n",
+		     2, "trust-anchors");
+	expect_error("syntax.yaml", "listen:\n  - 127.0.0.1\n bad: [\n", 3, "(syntax)");
+}
+
+static void test_strings(void)
+{
+	struct config_upstream u;
+	struct config_listen l;
+	uint64_t size;
+
+	is_int(config_parse_upstream("tls://[2001:db8::1]:8853#dot.test", &u), 0,
+	       "TLS v6 upstream");
+	ok(u.tls && !strcmp(u.tls_name, "dot.test"), "TLS name from #NAME");
+	is_int(ntohs(((struct sockaddr_in6 *)&u.addr)->sin6_port), 8853, "its port");
+	is_int(config_parse_upstream("1.2.3.4#name", &u), XDPDNS_ECONFIG,
+	       "#NAME only for TLS");
+	is_int(config_parse_listen("::1", &l), 0, "bare v6 listen");
+	is_int(ntohs(((struct sockaddr_in6 *)&l.addr)->sin6_port), 53, "bare v6 port 53");
+	is_int(config_parse_listen("[::1", &l), XDPDNS_ECONFIG, "unclosed bracket");
+	is_int(config_parse_listen("1.2.3.4:0", &l), XDPDNS_ECONFIG, "port 0");
+	is_int(config_parse_size("64K", &size), 0, "64K");
+	is_int(size, 65536, "64K is 65536");
+	is_int(config_parse_size("2GiB", &size), 0, "2GiB");
+	is_int(size, 2ull << 30, "2GiB value");
+	is_int(config_parse_size("12X", &size), XDPDNS_ECONFIG, "bad suffix");
+}
+
+static void test_args(void)
+{
+	struct config cfg;
+	enum config_action action;
+	char err[CONFIG_ERR_LEN] = "";
+	const char *p = write_file("args.yaml",
+				   "listen:\n  - 127.0.0.1:5353\nupstreams:\n  - 10.0.0.1\n");
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s", p);
+	{
+		char *argv[] = { "xdpdnsd", "--config", path, "--upstream", "10.0.0.2:5300",
+				 "--upstream", "10.0.0.3", "--log-format", "json",
+				 "--check-config", NULL };
+
+		is_int(config_from_args(&cfg, 10, argv, &action, err, sizeof(err)), 0,
+		       "command line with a file");
+		is_int(action, CONFIG_ACTION_CHECK, "--check-config");
+		is_int(cfg.upstream_count, 2, "--upstream replaces the file's list");
+		is_str(cfg.upstream[0].text, "10.0.0.2:5300", "first upstream from flags");
+		is_int(cfg.listen_count, 1, "file's listen kept");
+		is_int(cfg.log_format, LOG_FORMAT_JSON, "--log-format");
+	}
+	{
+		char *argv[] = { "xdpdnsd", "--upstream", "tls://1.2.3.4", NULL };
+
+		is_int(config_from_args(&cfg, 3, argv, &action, err, sizeof(err)),
+		       XDPDNS_ECONFIG, "TLS without name or pin refused");
+		ok(strstr(err, "tls://1.2.3.4") != NULL, "message names the upstream");
+	}
+	{
+		char *argv[] = { "xdpdnsd", "--bogus", NULL };
+
+		is_int(config_from_args(&cfg, 2, argv, &action, err, sizeof(err)),
+		       XDPDNS_ECONFIG, "unknown flag refused");
+	}
+	{
+		char *argv[] = { "xdpdnsd", "--config", "/nonexistent.yaml", NULL };
+
+		ok(config_from_args(&cfg, 3, argv, &action, err, sizeof(err)) < 0,
+		   "missing config file refused");
+		ok(strstr(err, "/nonexistent.yaml") != NULL, "message names the file");
+	}
+	{
+		char *argv[] = { "xdpdnsd", "--listen", "[::1]:53", "--listen", "127.0.0.2",
+				 "--xdp-mode", "native", "--interface", "eth9", NULL };
+
+		is_int(config_from_args(&cfg, 9, argv, &action, err, sizeof(err)), 0,
+		       "listen flags");
+		is_int(cfg.listen_count, 2, "two --listen");
+		is_int(cfg.xdp_mode, ATTACH_MODE_NATIVE, "--xdp-mode");
+		is_str(cfg.interface, "eth9", "--interface");
+		is_int(action, CONFIG_ACTION_RUN, "run by default");
+	}
+}
+
+int main(void)
+{
+	char cmd[300];
+
+	if (!mkdtemp(dir))
+		skip_all("cannot create a temporary directory");
+	test_defaults();
+	test_good();
+	test_errors();
+	test_strings();
+	test_args();
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	if (system(cmd))
+		diag("could not remove %s", dir);
+	return done_testing();
+}

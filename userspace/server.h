@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The serving core: shared daemon state, worker threads with epoll, UDP and
+ * TCP listeners, client connections, timers and counters. */
+#pragma once
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "cache.h"
+#include "config.h"
+
+struct server;
+struct worker;
+struct upstream_set;
+struct resolve_table;
+
+/* --- counters --------------------------------------------------------- */
+
+/**
+ * struct server_stats - daemon-wide counters, bumped with relaxed atomics
+ * (STAT_INC) from every worker; read by the control socket.
+ */
+struct server_stats {
+	uint64_t queries_udp;
+	uint64_t queries_tcp;
+	uint64_t queries_dropped;	/* unreadable: no header, or a response */
+	uint64_t queries_formerr;	/* answered FORMERR */
+	uint64_t answers_rcode[16];	/* by the 4-bit header rcode */
+	uint64_t answers_truncated;	/* TC set for the client's size */
+	uint64_t answers_from_cache;
+	uint64_t coalesced;		/* queries joined to one in flight */
+	uint64_t inflight_full;		/* refused: too many in flight */
+	uint64_t timeouts;		/* client queries that ran out of time */
+	uint64_t tcp_accepted;
+	uint64_t tcp_closed_idle;
+	uint64_t unvalidated;		/* answers no validator looked at */
+};
+
+#define STAT_INC(field) __atomic_fetch_add(&(field), 1, __ATOMIC_RELAXED)
+#define STAT_ADD(field, n) __atomic_fetch_add(&(field), (n), __ATOMIC_RELAXED)
+#define STAT_GET(field) __atomic_load_n(&(field), __ATOMIC_RELAXED)
+
+/* --- timers ----------------------------------------------------------- */
+
+/**
+ * struct timer - one deadline in a worker's min-heap (intrusive).
+ * @deadline: monotonic milliseconds.
+ * @index:    position in the heap, or -1 when not armed.
+ * @fn:       called by the worker when the deadline passes (disarmed by
+ *            then; may re-arm or free the owner).
+ */
+struct timer {
+	uint64_t deadline;
+	long index;
+	void (*fn)(struct worker *w, struct timer *t);
+};
+
+/** timer_init() - prepare a disarmed timer calling @fn. */
+void timer_init(struct timer *t, void (*fn)(struct worker *w, struct timer *t));
+
+/** timer_arm() - (re)arm @t at @deadline ms. Return: 0 or -ENOMEM. */
+int timer_arm(struct worker *w, struct timer *t, uint64_t deadline);
+
+/** timer_disarm() - remove @t from the heap if armed. */
+void timer_disarm(struct worker *w, struct timer *t);
+
+/** server_now_ms() - CLOCK_MONOTONIC in milliseconds. */
+uint64_t server_now_ms(void);
+
+/* --- epoll handles ------------------------------------------------------ */
+
+/** What an epoll event's data.ptr points to: the first member of each. */
+enum io_kind {
+	IO_UDP_LISTEN = 1,
+	IO_TCP_LISTEN,
+	IO_TCP_CLIENT,
+	IO_MAILBOX,
+	IO_UPSTREAM,		/* a transaction's UDP or TCP socket */
+	IO_DOT,			/* a DNS-over-TLS connection */
+};
+
+/**
+ * struct io_handle - head of every object registered with epoll.
+ * @kind: enum io_kind.
+ * @fd:   its descriptor.
+ */
+struct io_handle {
+	int kind;
+	int fd;
+};
+
+/** worker_epoll_set() - add or modify @h in @w's epoll with @events. */
+int worker_epoll_set(struct worker *w, struct io_handle *h, uint32_t events,
+		     bool add);
+
+/** worker_epoll_del() - remove @h from @w's epoll (before closing it). */
+void worker_epoll_del(struct worker *w, struct io_handle *h);
+
+/* --- clients ------------------------------------------------------------ */
+
+/**
+ * struct client - everything needed to answer one client query later, from
+ * any worker: plain data, no pointer into a worker's state.
+ * @worker:    index of the worker that received it.
+ * @tcp:       arrived over TCP.
+ * @fd:        UDP: the listening socket (sendto is thread-safe).
+ * @conn_slot, @conn_gen: TCP: the connection, checked when answering (a
+ *             closed or reused slot has another generation).
+ * @peer, @peer_len: UDP: where to answer.
+ * @id:        query ID.
+ * @flags:     query header flags (RD and CD are echoed).
+ * @has_edns:  the query had an OPT record.
+ * @do_bit:    DO was set.
+ * @udp_size:  the client's advertised size (512 without EDNS).
+ * @qname:     the query name as the client spelled it (echoed).
+ * @qtype, @qclass: the question.
+ * @arrived_ms: when the query arrived.
+ */
+struct client {
+	uint16_t worker;
+	bool tcp;
+	bool has_edns;
+	bool do_bit;
+	int fd;
+	uint32_t conn_slot;
+	uint32_t conn_gen;
+	struct sockaddr_storage peer;
+	socklen_t peer_len;
+	uint16_t id;
+	uint16_t flags;
+	uint16_t udp_size;
+	uint16_t qtype;
+	uint16_t qclass;
+	uint64_t arrived_ms;
+	uint8_t qname[255];
+};
+
+/**
+ * server_send() - send an answer to a client, from any worker: UDP goes out
+ * at once, TCP through the owning worker's mailbox unless @w owns it.
+ * @w:   the calling worker.
+ * @c:   the client.
+ * @msg: the answer (copied).
+ * @len: its length.
+ */
+void server_send(struct worker *w, const struct client *c, const uint8_t *msg,
+		 size_t len);
+
+/* --- the daemon --------------------------------------------------------- */
+
+/**
+ * struct worker - one thread: its epoll, listeners, TCP clients, the
+ * upstream transactions it started, its timers.
+ */
+struct worker {
+	struct server *srv;
+	unsigned int index;
+	pthread_t thread;
+	int epfd;
+	struct io_handle mailbox;	/* eventfd: answers for our TCP clients, stop */
+	pthread_mutex_t mb_lock;
+	struct mailbox_item *mb_head, *mb_tail;
+	struct io_handle *udp_listen;	/* one per listen address */
+	struct io_handle *tcp_listen;
+	unsigned int nlisten;
+	struct tcp_conn **conns;	/* slots, max_tcp_clients */
+	uint32_t *conn_gen;
+	unsigned int nconns;
+	struct timer **heap;		/* min-heap of armed timers */
+	size_t heap_len, heap_cap;
+	uint32_t inflight;		/* client queries waiting here */
+	volatile bool stop;
+	struct resolve_worker *rw;	/* resolve.c's per-worker state */
+	struct dot_conn *dot[CONFIG_MAX_UPSTREAMS];	/* DoT, per upstream */
+};
+
+/**
+ * struct server - the daemon's shared state.
+ * @cfg:       the configuration in force (replaced on reload under @cfg_lock).
+ * @cache:     the userspace answer cache.
+ * @ups:       upstreams with their health and RTT.
+ * @table:     queries in flight, for coalescing.
+ * @stats:     counters.
+ * @workers:   the worker threads.
+ * @nworkers:  how many.
+ * @started:   wall-clock start time.
+ * @kmaps:     the kernel cache maps, set by whoever attaches the XDP
+ *             program; NULL when there is none (answers stay in userspace).
+ */
+struct server {
+	pthread_rwlock_t cfg_lock;
+	struct config cfg;
+	struct cache *cache;
+	struct upstream_set *ups;
+	struct resolve_table *table;
+	struct server_stats stats;
+	struct worker *workers;
+	unsigned int nworkers;
+	uint64_t started;
+	const struct refill_maps *kmaps;
+};
+
+/**
+ * server_new() - create the shared state, open every listener (UDP and
+ * TCP, SO_REUSEPORT, one socket per worker) and the upstream set.
+ * @cfg: the configuration (copied).
+ * @out: the server.
+ * Return: 0 or a negative code (bind errors are -errno, logged).
+ */
+int server_new(const struct config *cfg, struct server **out);
+
+/** server_start() - start the worker threads. Return: 0 or -errno. */
+int server_start(struct server *srv);
+
+/**
+ * server_reload() - apply a new configuration: upstreams, cache limits,
+ * timeouts, log settings. Listen addresses and worker count need a
+ * restart (a change is logged and ignored). Cached data is kept.
+ * Return: 0.
+ */
+int server_reload(struct server *srv, const struct config *cfg);
+
+/** server_stop() - stop and join the workers. */
+void server_stop(struct server *srv);
+
+/** server_free() - close every socket and free everything; NULL is fine. */
+void server_free(struct server *srv);
+
+/** server_config() - copy the configuration in force into @out. */
+void server_config(struct server *srv, struct config *out);
