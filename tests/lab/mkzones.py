@@ -20,8 +20,6 @@ import time
 import dns.dnssec
 import dns.name
 import dns.rdata
-import dns.rdataclass
-import dns.rdatatype
 
 RUN = os.path.abspath(sys.argv[1])
 ZONES = os.path.join(RUN, "zones")
@@ -499,7 +497,6 @@ def mutate_nozonekey(z, rrs):
 	the signatures are mathematically valid and the DS matches the key,
 	but RFC 4034 2.1.1 forbids using such a key to verify an RRSIG."""
 	import dns.rrset
-	import dns.rdtypes.ANY.DNSKEY
 	base = z["keyfiles"][0][1]
 	priv = read_private_key(base)
 	origin = dns.name.from_text(z["name"])

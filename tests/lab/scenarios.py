@@ -23,13 +23,10 @@ import os
 import sys
 import time
 
-import dns.edns
 import dns.flags
 import dns.message
-import dns.name
 import dns.query
 import dns.rcode
-import dns.rdatatype
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TABLE = os.path.join(HERE, "scenarios.tsv")
