@@ -46,13 +46,14 @@ struct {
 } XDPDNS_MAP_INFO SEC(".maps");
 
 /*
- * Per-CPU scratch space for the question: @qname holds the name as it came
- * (case kept, for the checksum), zero padded past its end; @lower holds the
- * lower-cased 8-byte words compared with the entry's name.
+ * Per-CPU scratch space for the question: the lower-cased 8-byte words of
+ * the name, compared with the entry's name, their hash, and the ones-
+ * complement sum of the name's words as they came.
  */
 struct xdpdns_scratch {
-	__u8 qname[XDPDNS_NAME_BUF + 16];
 	__u64 lower[XDPDNS_NAME_BUF / 8];
+	__u64 hash;
+	__u64 qsum;
 };
 
 struct {

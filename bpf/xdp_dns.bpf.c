@@ -19,6 +19,95 @@ static __always_inline int xdpdns_count_pass(struct xdpdns_stats *st, int why)
 	return XDP_PASS;
 }
 
+/*
+ * The last @left (1..7) bytes of the question name at offset @off as one
+ * word in host order, the bytes past the name cleared. Direct loads: a
+ * helper call costs more than the whole name here. When fewer than 8
+ * bytes remain in the frame, its last 8 bytes are loaded and shifted, so
+ * that no byte loop (and no verifier state per byte) is needed.
+ */
+static __always_inline __u64 xdpdns_name_tail(void *data, void *data_end,
+					      __u32 off, __u32 left)
+{
+	__u8 *p = data + XDPDNS_CLAMP(off, 0x1ff);
+	__u32 last, shift;
+	__u64 w;
+
+	if ((void *)(p + 8) <= data_end) {
+		w = *(__u64 *)p;
+	} else {
+		last = XDPDNS_CLAMP((__u32)(data_end - data) - 8, XDPDNS_OFF_MAX);
+		p = data + last;
+		if ((void *)(p + 8) > data_end)
+			return 0;
+		shift = (off - last) & 7;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		w = *(__u64 *)p >> (8 * shift);
+#else
+		w = *(__u64 *)p << (8 * shift);
+#endif
+	}
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return w & ((1ULL << (8 * (left & 7))) - 1);
+#else
+	return w & (~0ULL << (64 - 8 * (left & 7)));
+#endif
+}
+
+/*
+ * xdpdns_name_scan() - one pass over the question name's 8-byte words: the
+ * checksum of the name as it came (0x20 case kept, in sc->qsum), the
+ * lower-cased words (sc->lower) and their hash (sc->hash).
+ *
+ * A global function: the verifier checks it once, not once per path that
+ * reaches it (VLAN tags, IP versions, OPT shapes), which keeps the load
+ * fast and far from the verifier's limits.
+ *
+ * Return: 0, or -1 if the name is not where the parse found it.
+ */
+__noinline int xdpdns_name_scan(struct xdp_md *ctx, __u32 qname_off,
+				__u32 name_len, struct xdpdns_scratch *sc)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	__u64 h = name_hash_seed, qsum = 0, w, lw;
+	__u32 full;
+	__u8 *p;
+	int i;
+
+	if (!sc || qname_off > 128 || name_len < 1 || name_len > XDPDNS_NAME_MAX)
+		return -1;
+	qname_off = XDPDNS_CLAMP(qname_off, 0xff);
+	full = XDPDNS_CLAMP(name_len / 8, 0x1f);
+	/* Whole words first: they lie inside the name, no masking. */
+	for (i = 0; i < XDPDNS_NAME_BUF / 8; i++) {
+		if (i >= full)
+			break;
+		p = data + qname_off + i * 8;
+		if ((void *)(p + 8) > data_end)
+			return -1;
+		w = *(__u64 *)p;
+		qsum += w;
+		qsum += qsum < w;
+		lw = xdpdns_word_tolower(w);
+		sc->lower[i & (XDPDNS_NAME_BUF / 8 - 1)] = lw;
+		h = xdpdns_name_hash_step(h, lw);
+	}
+	/* Then the last, partial word. */
+	if (name_len & 7) {
+		w = xdpdns_name_tail(data, data_end, qname_off + full * 8,
+				     name_len & 7);
+		qsum += w;
+		qsum += qsum < w;
+		lw = xdpdns_word_tolower(w);
+		sc->lower[full & (XDPDNS_NAME_BUF / 8 - 1)] = lw;
+		h = xdpdns_name_hash_step(h, lw);
+	}
+	sc->hash = h;
+	sc->qsum = qsum;
+	return 0;
+}
+
 /* Something failed after the packet was rewritten: it is no query now. */
 static __always_inline int xdpdns_abort(struct xdpdns_stats *st)
 {
@@ -75,11 +164,6 @@ static __always_inline int xdpdns_respond(struct xdp_md *ctx)
 	if (name_len < 1)
 		return xdpdns_count_pass(st, XDPDNS_CNT_PASS_MALFORMED);
 	qname_off = pkt.dns_off + XDPDNS_DNS_HDR_LEN;
-	if (bpf_xdp_load_bytes(ctx, qname_off, sc->qname, name_len))
-		return xdpdns_count_pass(st, XDPDNS_CNT_PASS_MALFORMED);
-	/* Zero past the name so the last 8-byte word holds only the name. */
-	*(__u64 *)(sc->qname + name_len) = 0;
-
 	data = (void *)(long)ctx->data;
 	data_end = (void *)(long)ctx->data_end;
 	if (qname_off > 128)
@@ -109,19 +193,10 @@ static __always_inline int xdpdns_respond(struct xdp_md *ctx)
 	 * it came (0x20 case kept), the lower-cased words and their hash.
 	 */
 	words = (name_len + 7) / 8;
-	h = name_hash_seed;
-	for (i = 0; i < XDPDNS_NAME_BUF / 8; i++) {
-		__u64 w, lw;
-
-		if (i >= words)
-			break;
-		w = ((__u64 *)sc->qname)[i];
-		qsum += w;
-		qsum += qsum < w;
-		lw = xdpdns_word_tolower(w);
-		sc->lower[i] = lw;
-		h = xdpdns_name_hash_step(h, lw);
-	}
+	if (xdpdns_name_scan(ctx, qname_off, name_len, sc))
+		return xdpdns_count_pass(st, XDPDNS_CNT_PASS_MALFORMED);
+	h = sc->hash;
+	qsum = sc->qsum;
 
 	key.name_hash = h;
 	key.qtype = pkt.qtype;

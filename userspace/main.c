@@ -3,12 +3,16 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
 #include "config.h"
+#include "dns/name.h"
 #include "control.h"
 #include "log.h"
 #include "server.h"
@@ -20,6 +24,101 @@ struct daemon_ctx {
 	char *const *argv;
 	struct server *srv;
 };
+
+#define ANCHOR_OWNERS_MAX 256
+
+/* What the trust anchor files say per owner name: a hash of its lines,
+ * independent of their order, to see which zones a reload changes. */
+struct anchor_digest {
+	uint8_t owner[DNS_NAME_MAXLEN];
+	uint64_t sum;
+};
+
+static uint64_t line_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+	int space = 0;
+
+	for (; *s && *s != '\n'; s++) {
+		/* Whitespace runs count as one blank; case does not matter. */
+		if (isspace((unsigned char)*s)) {
+			space = 1;
+			continue;
+		}
+		if (space)
+			h = (h ^ ' ') * 1099511628211ull;
+		space = 0;
+		h = (h ^ (uint8_t)tolower((unsigned char)*s)) * 1099511628211ull;
+	}
+	return h;
+}
+
+static size_t anchor_digests(const struct config *cfg, struct anchor_digest *out)
+{
+	size_t n = 0;
+
+	for (unsigned int i = 0; i < cfg->trust_anchor_count; i++) {
+		FILE *f = fopen(cfg->trust_anchor[i], "r");
+		char line[4096], owner[1024];
+		uint8_t name[DNS_NAME_MAXLEN];
+
+		while (f && fgets(line, sizeof(line), f)) {
+			size_t j;
+
+			if (sscanf(line, "%1023s", owner) != 1 || owner[0] == ';' ||
+			    owner[0] == '#' || dns_name_from_text(owner, name) < 0)
+				continue;
+			dns_name_to_lower(name);
+			for (j = 0; j < n && !dns_name_equal(out[j].owner, name); j++)
+				;
+			if (j == n) {
+				if (n == ANCHOR_OWNERS_MAX)
+					continue;
+				dns_name_copy(out[n].owner, name);
+				out[n++].sum = 0;
+			}
+			out[j].sum += line_hash(line);
+		}
+		if (f)
+			fclose(f);
+	}
+	return n;
+}
+
+/* The anchors as last loaded (files can change under the same path). */
+static struct anchor_digest anchors_prev[ANCHOR_OWNERS_MAX];
+static size_t anchors_nprev;
+
+/* Flush the cached answers below every anchor that a reload adds, removes
+ * or changes since the last load; everything else stays cached. */
+static void anchors_flush_changed(struct server *srv, const struct config *cur)
+{
+	static struct anchor_digest b[ANCHOR_OWNERS_MAX];
+	struct anchor_digest *a = anchors_prev;
+	size_t na = anchors_nprev, nb = anchor_digests(cur, b);
+	char text[DNS_NAME_TEXT_MAXLEN];
+
+	for (int pass = 0; srv && pass < 2; pass++) {
+		struct anchor_digest *x = pass ? b : a, *y = pass ? a : b;
+		size_t nx = pass ? nb : na, ny = pass ? na : nb;
+
+		for (size_t i = 0; i < nx; i++) {
+			size_t j;
+
+			for (j = 0; j < ny && !dns_name_equal(x[i].owner, y[j].owner); j++)
+				;
+			if (j < ny && x[i].sum == y[j].sum)
+				continue;
+			if (pass && j < ny)
+				continue;	/* changed: flushed in the first pass */
+			dns_name_to_text(x[i].owner, text, sizeof(text));
+			log_info("trust anchor for %s changed: %zu cached answers flushed",
+				 text, cache_flush_below(srv->cache, x[i].owner));
+		}
+	}
+	memcpy(anchors_prev, b, nb * sizeof(b[0]));
+	anchors_nprev = nb;
+}
 
 /* SIGHUP and the control "reload" command: read everything again; on any
  * error the running configuration stays. */
@@ -37,6 +136,7 @@ static int daemon_reload(void *arg)
 		return ret;
 	}
 	server_reload(d->srv, &cfg);
+	anchors_flush_changed(d->srv, &cfg);
 	log_info("configuration reloaded (%u upstreams, %u trust anchor files)",
 		 cfg.upstream_count, cfg.trust_anchor_count);
 	return 0;
@@ -57,6 +157,21 @@ static void log_config(const struct config *cfg)
 	if (cfg->interface[0])
 		log_info("interface %s, xdp mode %s (attached by the XDP loader)",
 			 cfg->interface, attach_mode_name(cfg->xdp_mode));
+}
+
+/* Every upstream query in flight holds a socket (a fresh random port per
+ * query): take the whole hard limit of descriptors. */
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 16384)
+		log_warn("only %llu file descriptors: fewer queries can be in flight",
+			 (unsigned long long)rl.rlim_cur);
 }
 
 int main(int argc, char **argv)
@@ -89,6 +204,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	log_setup(cfg.log_level, cfg.log_format);
+	raise_fd_limit();
 
 	/* Signals are read from a signalfd in this thread; the workers
 	 * inherit the blocked mask and never see them. */
@@ -116,6 +232,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	control_set_reload(ctl, daemon_reload, &d);
+	anchors_flush_changed(NULL, &cfg);	/* remember the anchors loaded */
 	ret = server_start(d.srv);
 	if (ret) {
 		log_error("cannot start workers: %s", xdpdns_strerror(ret));

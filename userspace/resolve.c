@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include "dns/name.h"
@@ -402,12 +403,13 @@ static void txn_finish(struct worker *w, struct resolve_txn *t,
 	pthread_mutex_unlock(&srv->table->lock);
 	/* Unlisted: nobody else touches @t->waiters any more. */
 	timer_disarm(w, &t->timer);
-	txn_attempt_close(w, t);
 	for (size_t i = 0; i < t->nwait; i++) {
 		answer_send(w, &t->waiters[i], a);
 		__atomic_fetch_sub(&srv->workers[t->waiters[i].worker].inflight, 1,
 				   __ATOMIC_RELAXED);
 	}
+	/* Only now: @a->msg may point into the attempt's TCP buffer. */
+	txn_attempt_close(w, t);
 	if (t->prev)
 		t->prev->next = t->next;
 	else
@@ -444,17 +446,26 @@ static void txn_fail(struct worker *w, struct resolve_txn *t, uint16_t ede,
 	txn_finish(w, t, &a);
 }
 
+/* Arm the transaction's timer for an attempt that may take @rto ms. */
+static void txn_arm(struct worker *w, struct resolve_txn *t, uint32_t rto)
+{
+	t->attempt_deadline = server_now_ms() + rto;
+	timer_arm(w, &t->timer, t->attempt_deadline < t->deadline ?
+				      t->attempt_deadline : t->deadline);
+}
+
 static void txn_attempt_failed(struct worker *w, struct resolve_txn *t, int err)
 {
+	struct upstream_set *ups = w->srv->ups;
 	uint64_t now = server_now_ms();
 
-	txn_attempt_close(w, t);
 	if (t->up_idx >= 0)
-		upstream_report(w->srv->ups, (unsigned int)t->up_idx, err, 0, now);
+		upstream_report(ups, (unsigned int)t->up_idx, err, 0, now);
 	if (err != -ETIMEDOUT)
 		t->network_error = true;
 	t->attempts++;
 	if (now >= t->deadline || t->attempts >= MAX_ATTEMPTS) {
+		txn_attempt_close(w, t);
 		if (t->network_error)
 			txn_fail(w, t, DNS_EDE_NETWORK_ERROR, "upstream unreachable");
 		else
@@ -462,6 +473,19 @@ static void txn_attempt_failed(struct worker *w, struct resolve_txn *t, int err)
 				 "no upstream answered in time");
 		return;
 	}
+	/*
+	 * A UDP timeout with no other upstream to try: retransmit on the same
+	 * socket with the same ID, so that a slow answer to the first copy
+	 * still counts (and the RTT sample stays the first send's).
+	 */
+	if (err == -ETIMEDOUT && t->att.transport == UPSTREAM_UDP &&
+	    t->att.io.fd >= 0 && upstream_select(ups, t->tried, now) == t->up_idx &&
+	    send(t->att.io.fd, t->query, t->qlen, 0) >= 0) {
+		upstream_count(ups, (unsigned int)t->up_idx, UPSTREAM_SENT);
+		txn_arm(w, t, upstream_rto(ups, (unsigned int)t->up_idx));
+		return;
+	}
+	txn_attempt_close(w, t);
 	txn_start_attempt(w, t);
 }
 
@@ -534,9 +558,7 @@ static void txn_start_attempt(struct worker *w, struct resolve_txn *t)
 	/* TLS may need TCP and TLS handshakes before the query leaves. */
 	if (up.tls && rto < 1000)
 		rto = 1000;
-	t->attempt_deadline = now + rto;
-	timer_arm(w, &t->timer, t->attempt_deadline < t->deadline ?
-				      t->attempt_deadline : t->deadline);
+	txn_arm(w, t, rto);
 }
 
 /* An accepted upstream answer: validate, cache, hand off, answer. */

@@ -44,6 +44,7 @@ struct tcp_conn {
 	unsigned int pending;
 	bool eof;		/* the client closed its side */
 	bool failed;		/* a write failed: close when back in the loop */
+	bool processing;	/* inside conn_process(): no re-entry */
 	uint64_t last_active;
 	struct timer idle;
 };
@@ -210,8 +211,11 @@ static void conn_flush(struct worker *w, struct tcp_conn *conn)
 			conn->out_tail = NULL;
 		free(o);
 	}
+	/* Level-triggered: ask only for what can be acted on now, or the
+	 * loop spins (no reading while the pipeline is full or after EOF). */
 	worker_epoll_set(w, &conn->io,
-			 (conn->eof ? 0 : EPOLLIN) | EPOLLRDHUP |
+			 (conn->eof || conn->pending >= TCP_PENDING_MAX ?
+				  0 : EPOLLIN | EPOLLRDHUP) |
 				 (conn->out_head ? EPOLLOUT : 0),
 			 false);
 }
@@ -247,6 +251,9 @@ static void conn_deliver(struct worker *w, uint32_t slot, uint32_t gen,
 	if (conn->pending)
 		conn->pending--;
 	conn->last_active = server_now_ms();
+	/* Queries held back while the pipeline was full can go now. */
+	if (!conn->processing && conn->in_len >= 2 && conn->pending < TCP_PENDING_MAX)
+		conn_process(w, conn);
 	conn_flush(w, conn);
 }
 
@@ -272,6 +279,7 @@ static void conn_process(struct worker *w, struct tcp_conn *conn)
 {
 	size_t off = 0;
 
+	conn->processing = true;
 	while (conn->pending < TCP_PENDING_MAX && conn->in_len - off >= 2) {
 		size_t mlen = (size_t)conn->in[off] << 8 | conn->in[off + 1];
 		struct client c = { 0 };
@@ -295,6 +303,7 @@ static void conn_process(struct worker *w, struct tcp_conn *conn)
 		memmove(conn->in, conn->in + off, conn->in_len - off);
 		conn->in_len -= off;
 	}
+	conn->processing = false;
 }
 
 static void conn_event(struct worker *w, struct tcp_conn *conn, uint32_t events)
@@ -511,8 +520,16 @@ static int listen_socket(const struct config_listen *l, int type)
 		goto fail;
 	if (l->addr.ss_family == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
-	if (type == SOCK_STREAM)
+	if (type == SOCK_STREAM) {
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	} else {
+		/* Room for bursts (like unbound's so-rcvbuf); FORCE passes
+		 * rmem_max when we may, else the plain request is capped. */
+		int size = 8 << 20;
+
+		if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
+			setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	}
 	if (bind(fd, (const struct sockaddr *)&l->addr, l->addr_len) < 0)
 		goto fail;
 	if (type == SOCK_STREAM && listen(fd, 1024) < 0)

@@ -80,8 +80,10 @@ def run_in_netns(script, name):
 class Daemon:
     """xdpdnsd under test, in the current network namespace."""
 
-    def __init__(self, workdir, args, config=None):
+    def __init__(self, workdir, args, config=None, prefix=None):
+        self.prefix = list(prefix or [])
         self.workdir = workdir
+        os.makedirs(workdir, exist_ok=True)
         self.ctl = os.path.join(workdir, "control.sock")
         self.log = os.path.join(workdir, "xdpdnsd.log")
         self.args = list(args)
@@ -94,7 +96,8 @@ class Daemon:
 
     def start(self):
         logf = open(self.log, "a")
-        self.proc = subprocess.Popen([XDPDNSD, "--control-socket", self.ctl] + self.args,
+        self.proc = subprocess.Popen(self.prefix + [XDPDNSD, "--control-socket", self.ctl] +
+                                     self.args,
                                      stdout=logf, stderr=logf)
         logf.close()
         deadline = time.time() + 10
@@ -205,7 +208,8 @@ class FakeUpstream:
     FORGED, then the genuine one after 50 ms).
     Names: nx* -> NXDOMAIN with SOA; big* -> 8 TXT of 200 octets;
     signed* -> A plus an RRSIG; delayN-* -> answer after N*10 ms;
-    anything else -> A 192.0.2.1. @count counts queries by lowercased name.
+    anything else -> A 192.0.2.1. @count holds the query IDs seen per
+    lowercased name (a retransmission with the same ID counts once).
     """
 
     def __init__(self, addr, port=53, mode="normal", delay=0.0):
@@ -228,11 +232,11 @@ class FakeUpstream:
 
     def total(self):
         with self.lock:
-            return sum(self.count.values())
+            return sum(len(ids) for ids in self.count.values())
 
     def queries_for(self, name):
         with self.lock:
-            return self.count.get(name.lower().rstrip(".") + ".", 0)
+            return len(self.count.get(name.lower().rstrip(".") + ".", ()))
 
     def close(self):
         self.stop_flag = True
@@ -264,11 +268,11 @@ class FakeUpstream:
         return r
 
     def _wire(self, r, limit):
-        w = r.to_wire()
+        w = r.to_wire(max_size=65535)
         if limit and len(w) > limit:
             r.answer = []
             r.flags |= dns.flags.TC
-            w = r.to_wire()
+            w = r.to_wire(max_size=65535)
         return w
 
     def _respond(self, data, send, udp):
@@ -278,7 +282,8 @@ class FakeUpstream:
             return
         name = q.question[0].name.to_text().lower()
         with self.lock:
-            self.count[name] = self.count.get(name, 0) + 1
+            # Distinct IDs: a retransmission of the same query is one query.
+            self.count.setdefault(name, set()).add(q.id)
         if self.mode == "silent":
             return
         limit = (q.payload if q.edns >= 0 else 512) if udp else 0

@@ -6,6 +6,10 @@
 #
 #   /usr/bin/python3 tests/unit/gen_dnssec_vectors.py > tests/unit/dnssec_fixtures.h
 #
+#   /usr/bin/python3 tests/unit/gen_dnssec_vectors.py --corpus \
+#       tests/unit/dnssec_fixtures.h tests/fuzz/corpus/validator
+# writes the committed fixture messages out as fuzzing seeds.
+#
 # Keys come from fixed seeds (RSA primes from a seeded generator, ECDSA and
 # Ed25519 scalars from hashes of fixed strings). ECDSA signatures are
 # randomised by OpenSSL, so two runs give different but equally valid bytes.
@@ -707,7 +711,7 @@ CASES = []
 def case(name, qname, qtype, status, ede, anchors=("root-ds",), msg=None,
          mutate=True, note=""):
     m = msg if msg is not None else resolve(N(qname), T.from_text(qtype))
-    CASES.append(dict(name=name, wire=m.to_wire(want_shuffle=False), status=status, ede=ede,
+    CASES.append(dict(name=name, wire=m.to_wire(want_shuffle=False, max_size=65535), status=status, ede=ede,
                       anchors=anchor_lines(anchors), mutate=mutate,
                       qname=m.question[0].name, note=note))
 
@@ -805,11 +809,11 @@ def pool():
     for n in sorted(names):
         if n != N("."):
             out.append((n, T.DS, resolve(n, T.DS, chase=False).to_wire(
-                want_shuffle=False)))
+                want_shuffle=False, max_size=65535)))
     for o, z in sorted(ZONES.items()):
         if z.signed:
             out.append((o, T.DNSKEY, resolve(o, T.DNSKEY).to_wire(
-                want_shuffle=False)))
+                want_shuffle=False, max_size=65535)))
     return out
 
 
@@ -835,7 +839,7 @@ def main():
     w("static const struct fix_response fix_pool[] = {\n")
     for i, (n, t, wire) in enumerate(responses):
         w("\t{ \"%s\", %d, fix_pool_%d, sizeof(fix_pool_%d) },\n"
-          % (n, t, i, i, i))
+          % (n, t, i, i))
     w("};\n\n#define FIX_POOL_COUNT %d\n\n" % len(responses))
     for c in CASES:
         w("static const uint8_t fix_%s[] = {\n%s\n};\n\n"
@@ -853,5 +857,25 @@ def main():
     w("};\n\n#define FIX_CASE_COUNT %d\n" % len(CASES))
 
 
+def corpus(header, outdir):
+    """Every byte array of the committed header as one seed file."""
+    import os
+    import re
+    text = open(header).read()
+    os.makedirs(outdir, exist_ok=True)
+    arrays = re.findall(r"static const uint8_t (fix_\w+)\[\] = \{(.*?)\};",
+                        text, re.S)
+    for name, body in arrays:
+        data = bytes(int(x, 16) for x in re.findall(r"0x([0-9a-f]{2})", body))
+        with open(os.path.join(outdir, name), "wb") as f:
+            if name.startswith("fix_pool_"):
+                # chain-entry mode of the target: 0xff, fixture index 0
+                f.write(b"\xff\x00")
+            f.write(data)
+
+
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) == 4 and sys.argv[1] == "--corpus":
+        corpus(sys.argv[2], sys.argv[3])
+    else:
+        main()

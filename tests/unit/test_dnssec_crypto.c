@@ -2,7 +2,9 @@
 /*
  * dnssec/crypto, algorithm, keytag and base32hex: error paths, policy,
  * sharing a key between threads. With DNSSEC_CRYPTO_VECTORS=FILE it instead
- * checks the vectors in FILE (written by crypto_vs_python.t).
+ * checks the vectors in FILE (written by crypto_vs_python.t); with
+ * DNSSEC_CRYPTO_NO_PROVIDER=1 (and an OPENSSL_CONF without usable
+ * providers) it checks that OpenSSL failures are reported, not judged.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -509,8 +511,8 @@ static void *thread_run(void *arg)
 static void test_threads(void)
 {
 	struct dnssec_key *ec = example_key(257, 13, ec_key_b64);
-	struct thread_job jobs[4];
-	pthread_t tid[4];
+	struct thread_job jobs[6];
+	pthread_t tid[6];
 	uint8_t data[300], sig[100];
 	size_t len;
 	int i, siglen, wrong = 0;
@@ -519,15 +521,15 @@ static void test_threads(void)
 		return;
 	len = tu_signed_data(data, &ec_rrsig, "www.example.net.", ec_a, 4);
 	siglen = tu_base64(ec_sig_b64, sig, sizeof(sig));
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < 6; i++) {
 		jobs[i] = (struct thread_job){ ec, data, len, sig, (size_t)siglen, 0 };
 		pthread_create(&tid[i], NULL, thread_run, &jobs[i]);
 	}
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < 6; i++) {
 		pthread_join(tid[i], NULL);
 		wrong += jobs[i].wrong;
 	}
-	is_int(wrong, 0, "4 threads x 600 verifications on one shared key all right");
+	is_int(wrong, 0, "6 threads (4 context slots) x 600 verifications on one shared key all right");
 	dnssec_key_free(ec);
 }
 
@@ -642,10 +644,41 @@ next:
 	return done_testing();
 }
 
+/*
+ * Run with OPENSSL_CONF naming a configuration that activates only the
+ * null provider (crypto_vs_python.t does): every operation must fail with
+ * XDPDNS_ECRYPTO and OpenSSL's reason, never with a verdict.
+ */
+static int run_without_provider(void)
+{
+	uint8_t rd[100], out[64], name[] = { 0 };
+	struct dnssec_key *key = NULL;
+	size_t len = sizeof(out);
+	int n;
+
+	is_int(dnssec_crypto_init(), XDPDNS_ECRYPTO, "no provider: init fails");
+	ok(strstr(dnssec_crypto_last_error(), "SHA1") &&
+		   strstr(dnssec_crypto_last_error(), "unsupported"),
+	   "no provider: reason names the digest and OpenSSL's cause: %s",
+	   dnssec_crypto_last_error());
+	n = tu_dnskey(rd, sizeof(rd), 257, 13, ec_key_b64);
+	is_int(dnssec_key_new(rd, (size_t)n, &key), XDPDNS_ECRYPTO,
+	       "no provider: key creation is a crypto failure");
+	ok(key == NULL, "no provider: no key returned");
+	is_int(dnssec_ds_digest(2, name, 1, rd, (size_t)n, out, &len), XDPDNS_ECRYPTO,
+	       "no provider: DS digest is a crypto failure");
+	is_int(dnssec_nsec3_hash(1, 1, NULL, 0, name, 1, out), XDPDNS_ECRYPTO,
+	       "no provider: NSEC3 hash is a crypto failure");
+	return done_testing();
+}
+
 int main(void)
 {
 	const char *vectors = getenv("DNSSEC_CRYPTO_VECTORS");
+	const char *noprov = getenv("DNSSEC_CRYPTO_NO_PROVIDER");
 
+	if (noprov && *noprov)
+		return run_without_provider();
 	if (vectors && *vectors)
 		return run_vector_file(vectors);
 	test_key_errors();

@@ -185,6 +185,13 @@ static int parse_rr(struct dns_msg *msg, size_t *pos, int section,
 	if (len < 0)
 		return rr.type == DNS_TYPE_OPT && len == XDPDNS_EBAD_RDATA ?
 			       XDPDNS_EBAD_EDNS : len;
+	/*
+	 * Decompressed RDATA must still fit a 16-bit length. Within 65535
+	 * octets it always does (an expanded name must appear earlier in the
+	 * message); this guards the uint16_t fields all the same.
+	 */
+	if (len > DNS_RDATA_MAXLEN)
+		return XDPDNS_EBAD_RDATA;
 	rr.rdata_len = (uint16_t)len;
 	*pos = rr.rdata_offset + rr.rdlength;
 

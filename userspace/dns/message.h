@@ -341,8 +341,8 @@ int dns_builder_rr(struct dns_builder *b, enum dns_section section,
  * Either all records are written or none. When they do not fit, the
  * builder is marked truncated: in the answer and authority sections TC is
  * set (the set was needed, RFC 2181 9); in the additional section it is
- * not. After a truncation in answer or authority every later RR is
- * refused the same way, so a message never carries a partial section.
+ * not. After a truncation that set TC every later dns_builder_rrset() call
+ * is refused the same way, so a message never carries a partial section.
  *
  * Return: 0, XDPDNS_ESPACE (not written), or an error of dns_builder_rr().
  */

@@ -23,77 +23,82 @@
  * Entries without K only give a mnemonic: their RDATA stays opaque (A6,
  * TSIG, and the types whose fields need no decompression or lowering).
  */
-static const struct dns_type_info type_table[] = {
-	{ DNS_TYPE_A, K, "A", { DNS_RDF_FIX4 } },
-	{ DNS_TYPE_NS, K | L, "NS", { DNS_RDF_NAME_C } },
-	{ DNS_TYPE_MD, K | L, "MD", { DNS_RDF_NAME_C } },
-	{ DNS_TYPE_MF, K | L, "MF", { DNS_RDF_NAME_C } },
-	{ DNS_TYPE_CNAME, K | L, "CNAME", { DNS_RDF_NAME_C } },
-	{ DNS_TYPE_SOA, K | L, "SOA",
+/* Types 0..255 indexed by number (an O(1) lookup on the parse path). */
+static const struct dns_type_info type_table[256] = {
+	[DNS_TYPE_A] = { DNS_TYPE_A, K, "A", { DNS_RDF_FIX4 } },
+	[DNS_TYPE_NS] = { DNS_TYPE_NS, K | L, "NS", { DNS_RDF_NAME_C } },
+	[DNS_TYPE_MD] = { DNS_TYPE_MD, K | L, "MD", { DNS_RDF_NAME_C } },
+	[DNS_TYPE_MF] = { DNS_TYPE_MF, K | L, "MF", { DNS_RDF_NAME_C } },
+	[DNS_TYPE_CNAME] = { DNS_TYPE_CNAME, K | L, "CNAME", { DNS_RDF_NAME_C } },
+	[DNS_TYPE_SOA] = { DNS_TYPE_SOA, K | L, "SOA",
 	  { DNS_RDF_NAME_C, DNS_RDF_NAME_C, DNS_RDF_FIX4, DNS_RDF_FIX4,
 	    DNS_RDF_FIX4, DNS_RDF_FIX4, DNS_RDF_FIX4 } },
-	{ DNS_TYPE_MB, K | L, "MB", { DNS_RDF_NAME_C } },
-	{ DNS_TYPE_MG, K | L, "MG", { DNS_RDF_NAME_C } },
-	{ DNS_TYPE_MR, K | L, "MR", { DNS_RDF_NAME_C } },
-	{ DNS_TYPE_NULL, K, "NULL", { DNS_RDF_REST } },
-	{ DNS_TYPE_PTR, K | L, "PTR", { DNS_RDF_NAME_C } },
-	{ DNS_TYPE_HINFO, K, "HINFO", { DNS_RDF_STR, DNS_RDF_STR } },
-	{ DNS_TYPE_MINFO, K | L, "MINFO", { DNS_RDF_NAME_C, DNS_RDF_NAME_C } },
-	{ DNS_TYPE_MX, K | L, "MX", { DNS_RDF_FIX2, DNS_RDF_NAME_C } },
-	{ DNS_TYPE_TXT, K, "TXT", { DNS_RDF_STRS } },
-	{ DNS_TYPE_RP, K | L, "RP", { DNS_RDF_NAME_D, DNS_RDF_NAME_D } },
-	{ DNS_TYPE_AFSDB, K | L, "AFSDB", { DNS_RDF_FIX2, DNS_RDF_NAME_D } },
-	{ DNS_TYPE_RT, K | L, "RT", { DNS_RDF_FIX2, DNS_RDF_NAME_D } },
-	{ DNS_TYPE_SIG, K | L, "SIG",
+	[DNS_TYPE_MB] = { DNS_TYPE_MB, K | L, "MB", { DNS_RDF_NAME_C } },
+	[DNS_TYPE_MG] = { DNS_TYPE_MG, K | L, "MG", { DNS_RDF_NAME_C } },
+	[DNS_TYPE_MR] = { DNS_TYPE_MR, K | L, "MR", { DNS_RDF_NAME_C } },
+	[DNS_TYPE_NULL] = { DNS_TYPE_NULL, K, "NULL", { DNS_RDF_REST } },
+	[DNS_TYPE_PTR] = { DNS_TYPE_PTR, K | L, "PTR", { DNS_RDF_NAME_C } },
+	[DNS_TYPE_HINFO] = { DNS_TYPE_HINFO, K, "HINFO", { DNS_RDF_STR, DNS_RDF_STR } },
+	[DNS_TYPE_MINFO] = { DNS_TYPE_MINFO, K | L, "MINFO", { DNS_RDF_NAME_C, DNS_RDF_NAME_C } },
+	[DNS_TYPE_MX] = { DNS_TYPE_MX, K | L, "MX", { DNS_RDF_FIX2, DNS_RDF_NAME_C } },
+	[DNS_TYPE_TXT] = { DNS_TYPE_TXT, K, "TXT", { DNS_RDF_STRS } },
+	[DNS_TYPE_RP] = { DNS_TYPE_RP, K | L, "RP", { DNS_RDF_NAME_D, DNS_RDF_NAME_D } },
+	[DNS_TYPE_AFSDB] = { DNS_TYPE_AFSDB, K | L, "AFSDB", { DNS_RDF_FIX2, DNS_RDF_NAME_D } },
+	[DNS_TYPE_RT] = { DNS_TYPE_RT, K | L, "RT", { DNS_RDF_FIX2, DNS_RDF_NAME_D } },
+	[DNS_TYPE_SIG] = { DNS_TYPE_SIG, K | L, "SIG",
 	  { DNS_RDF_FIX18, DNS_RDF_NAME_D, DNS_RDF_REST } },
-	{ DNS_TYPE_PX, K | L, "PX",
+	[DNS_TYPE_PX] = { DNS_TYPE_PX, K | L, "PX",
 	  { DNS_RDF_FIX2, DNS_RDF_NAME_D, DNS_RDF_NAME_D } },
-	{ DNS_TYPE_AAAA, K, "AAAA", { DNS_RDF_FIX16 } },
-	{ 29, 0, "LOC", { 0 } },
-	{ DNS_TYPE_NXT, K | L, "NXT", { DNS_RDF_NAME_D, DNS_RDF_REST } },
-	{ DNS_TYPE_SRV, K | L, "SRV",
+	[DNS_TYPE_AAAA] = { DNS_TYPE_AAAA, K, "AAAA", { DNS_RDF_FIX16 } },
+	[29] = { 29, 0, "LOC", { 0 } },
+	[DNS_TYPE_NXT] = { DNS_TYPE_NXT, K | L, "NXT", { DNS_RDF_NAME_D, DNS_RDF_REST } },
+	[DNS_TYPE_SRV] = { DNS_TYPE_SRV, K | L, "SRV",
 	  { DNS_RDF_FIX2, DNS_RDF_FIX2, DNS_RDF_FIX2, DNS_RDF_NAME_D } },
-	{ DNS_TYPE_NAPTR, K | L, "NAPTR",
+	[DNS_TYPE_NAPTR] = { DNS_TYPE_NAPTR, K | L, "NAPTR",
 	  { DNS_RDF_FIX2, DNS_RDF_FIX2, DNS_RDF_STR, DNS_RDF_STR, DNS_RDF_STR,
 	    DNS_RDF_NAME_D } },
 	/* KX is not in RFC 3597's decompression list: no pointers. */
-	{ DNS_TYPE_KX, K | L, "KX", { DNS_RDF_FIX2, DNS_RDF_NAME_U } },
-	{ 37, 0, "CERT", { 0 } },
-	{ DNS_TYPE_A6, 0, "A6", { 0 } },
-	{ DNS_TYPE_DNAME, K | L, "DNAME", { DNS_RDF_NAME_D } },
-	{ DNS_TYPE_OPT, K, "OPT", { DNS_RDF_OPTIONS } },
-	{ 42, 0, "APL", { 0 } },
-	{ DNS_TYPE_DS, K, "DS", { DNS_RDF_FIX4, DNS_RDF_REST } },
-	{ 44, 0, "SSHFP", { 0 } },
-	{ 45, 0, "IPSECKEY", { 0 } },
-	{ DNS_TYPE_RRSIG, K | N, "RRSIG",
+	[DNS_TYPE_KX] = { DNS_TYPE_KX, K | L, "KX", { DNS_RDF_FIX2, DNS_RDF_NAME_U } },
+	[37] = { 37, 0, "CERT", { 0 } },
+	[DNS_TYPE_A6] = { DNS_TYPE_A6, 0, "A6", { 0 } },
+	[DNS_TYPE_DNAME] = { DNS_TYPE_DNAME, K | L, "DNAME", { DNS_RDF_NAME_D } },
+	[DNS_TYPE_OPT] = { DNS_TYPE_OPT, K, "OPT", { DNS_RDF_OPTIONS } },
+	[42] = { 42, 0, "APL", { 0 } },
+	[DNS_TYPE_DS] = { DNS_TYPE_DS, K, "DS", { DNS_RDF_FIX4, DNS_RDF_REST } },
+	[44] = { 44, 0, "SSHFP", { 0 } },
+	[45] = { 45, 0, "IPSECKEY", { 0 } },
+	[DNS_TYPE_RRSIG] = { DNS_TYPE_RRSIG, K | N, "RRSIG",
 	  { DNS_RDF_FIX18, DNS_RDF_NAME_U, DNS_RDF_REST } },
-	{ DNS_TYPE_NSEC, K | N, "NSEC", { DNS_RDF_NAME_U, DNS_RDF_BITMAP } },
-	{ DNS_TYPE_DNSKEY, K, "DNSKEY", { DNS_RDF_FIX4, DNS_RDF_REST } },
-	{ 49, 0, "DHCID", { 0 } },
-	{ DNS_TYPE_NSEC3, K, "NSEC3",
+	[DNS_TYPE_NSEC] = { DNS_TYPE_NSEC, K | N, "NSEC", { DNS_RDF_NAME_U, DNS_RDF_BITMAP } },
+	[DNS_TYPE_DNSKEY] = { DNS_TYPE_DNSKEY, K, "DNSKEY", { DNS_RDF_FIX4, DNS_RDF_REST } },
+	[49] = { 49, 0, "DHCID", { 0 } },
+	[DNS_TYPE_NSEC3] = { DNS_TYPE_NSEC3, K, "NSEC3",
 	  { DNS_RDF_FIX1, DNS_RDF_FIX1, DNS_RDF_FIX2, DNS_RDF_BSTR,
 	    DNS_RDF_HASH, DNS_RDF_BITMAP } },
-	{ DNS_TYPE_NSEC3PARAM, K, "NSEC3PARAM",
+	[DNS_TYPE_NSEC3PARAM] = { DNS_TYPE_NSEC3PARAM, K, "NSEC3PARAM",
 	  { DNS_RDF_FIX1, DNS_RDF_FIX1, DNS_RDF_FIX2, DNS_RDF_BSTR } },
-	{ 52, 0, "TLSA", { 0 } },
-	{ 53, 0, "SMIMEA", { 0 } },
-	{ 55, 0, "HIP", { 0 } },
-	{ DNS_TYPE_CDS, K, "CDS", { DNS_RDF_FIX4, DNS_RDF_REST } },
-	{ DNS_TYPE_CDNSKEY, K, "CDNSKEY", { DNS_RDF_FIX4, DNS_RDF_REST } },
-	{ 61, 0, "OPENPGPKEY", { 0 } },
-	{ 62, 0, "CSYNC", { 0 } },
-	{ 63, 0, "ZONEMD", { 0 } },
-	{ 64, 0, "SVCB", { 0 } },
-	{ 65, 0, "HTTPS", { 0 } },
-	{ 99, K, "SPF", { DNS_RDF_STRS } },
-	{ 108, 0, "EUI48", { 0 } },
-	{ 109, 0, "EUI64", { 0 } },
-	{ 249, 0, "TKEY", { 0 } },
-	{ DNS_TYPE_TSIG, 0, "TSIG", { 0 } },
-	{ DNS_TYPE_IXFR, M, "IXFR", { 0 } },
-	{ DNS_TYPE_AXFR, M, "AXFR", { 0 } },
-	{ DNS_TYPE_ANY, M, "ANY", { 0 } },
+	[52] = { 52, 0, "TLSA", { 0 } },
+	[53] = { 53, 0, "SMIMEA", { 0 } },
+	[55] = { 55, 0, "HIP", { 0 } },
+	[DNS_TYPE_CDS] = { DNS_TYPE_CDS, K, "CDS", { DNS_RDF_FIX4, DNS_RDF_REST } },
+	[DNS_TYPE_CDNSKEY] = { DNS_TYPE_CDNSKEY, K, "CDNSKEY", { DNS_RDF_FIX4, DNS_RDF_REST } },
+	[61] = { 61, 0, "OPENPGPKEY", { 0 } },
+	[62] = { 62, 0, "CSYNC", { 0 } },
+	[63] = { 63, 0, "ZONEMD", { 0 } },
+	[64] = { 64, 0, "SVCB", { 0 } },
+	[65] = { 65, 0, "HTTPS", { 0 } },
+	[99] = { 99, K, "SPF", { DNS_RDF_STRS } },
+	[108] = { 108, 0, "EUI48", { 0 } },
+	[109] = { 109, 0, "EUI64", { 0 } },
+	[249] = { 249, 0, "TKEY", { 0 } },
+	[DNS_TYPE_TSIG] = { DNS_TYPE_TSIG, 0, "TSIG", { 0 } },
+	[DNS_TYPE_IXFR] = { DNS_TYPE_IXFR, M, "IXFR", { 0 } },
+	[DNS_TYPE_AXFR] = { DNS_TYPE_AXFR, M, "AXFR", { 0 } },
+	[DNS_TYPE_ANY] = { DNS_TYPE_ANY, M, "ANY", { 0 } },
+};
+
+/* The few types above 255 that have a mnemonic here. */
+static const struct dns_type_info high_types[] = {
 	{ 256, 0, "URI", { 0 } },
 	{ 257, 0, "CAA", { 0 } },
 };
@@ -103,23 +108,15 @@ static const struct dns_type_info type_table[] = {
 #undef K
 #undef M
 
-#define TYPE_TABLE_LEN (sizeof(type_table) / sizeof(type_table[0]))
+#define HIGH_TYPES_LEN (sizeof(high_types) / sizeof(high_types[0]))
 
-/* The table is sorted by type number: binary search. */
 static const struct dns_type_info *type_entry(uint16_t type)
 {
-	size_t lo = 0, hi = TYPE_TABLE_LEN;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-
-		if (type_table[mid].type == type)
-			return &type_table[mid];
-		if (type_table[mid].type < type)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	if (type < 256)
+		return type_table[type].name ? &type_table[type] : NULL;
+	for (size_t i = 0; i < HIGH_TYPES_LEN; i++)
+		if (high_types[i].type == type)
+			return &high_types[i];
 	return NULL;
 }
 
@@ -163,9 +160,12 @@ static int parse_generic(const char *digits)
 
 int dns_type_from_text(const char *text)
 {
-	for (size_t i = 0; i < TYPE_TABLE_LEN; i++)
-		if (strcasecmp(text, type_table[i].name) == 0)
-			return type_table[i].type;
+	for (size_t i = 0; i < 256; i++)
+		if (type_table[i].name && strcasecmp(text, type_table[i].name) == 0)
+			return (int)i;
+	for (size_t i = 0; i < HIGH_TYPES_LEN; i++)
+		if (strcasecmp(text, high_types[i].name) == 0)
+			return high_types[i].type;
 	if (strncasecmp(text, "TYPE", 4) == 0)
 		return parse_generic(text + 4);
 	return XDPDNS_ESYNTAX;

@@ -86,7 +86,7 @@ enum dns_rdata_field {
 	DNS_RDF_BITMAP,		/* NSEC type bitmap to the end (RFC 4034 4.1.2) */
 	DNS_RDF_OPTIONS,	/* EDNS options to the end (RFC 6891 6.1.2) */
 	DNS_RDF_REST,		/* any octets to the end, possibly none */
-	DNS_RDF_REST1,		/* at least one octet to the end (key, signature) */
+	DNS_RDF_REST1,		/* at least one octet to the end */
 };
 
 /* enum dns_type_flags: properties of a type (struct dns_type_info.flags). */
@@ -179,9 +179,11 @@ bool dns_rdata_has_names(uint16_t type);
  *             plus 3 * DNS_NAME_MAXLEN always suffices), else untouched.
  * @out_cap:   size of @out.
  *
- * Names of RFC 1035 types (and SRV, DNAME, which RFC 3597 4 lets a
- * receiver decompress) may use pointers; RRSIG signer and NSEC next name
- * must not (RFC 4034 3.1.7, 4.1.1). Types unknown to the table are opaque.
+ * Names of RFC 1035 types, of the types RFC 3597 4 asks a receiver to
+ * decompress (RP, AFSDB, RT, SIG, PX, NXT, NAPTR, SRV) and of DNAME may
+ * use pointers; RRSIG signer, NSEC next name and KX exchange must not
+ * (RFC 4034 3.1.7, 4.1.1; RFC 3597 4). Types unknown to the table are
+ * opaque.
  * Every field is checked against its type: A is exactly 4 octets, AAAA 16,
  * DNSKEY at least 4, RRSIG 18 + a name + a signature, NSEC bitmaps per RFC
  * 4034 4.1.2 (increasing windows, bitmap length 1..32), and the fields must

@@ -159,20 +159,15 @@ int val_anchors_add_text(struct val_anchors *set, const char *line)
 		while (isspace((unsigned char)*p))
 			p++;
 		v[i] = strtol(p, &end, 10);
-		if (end == p || v[i] < 0 || v[i] > (i == 0 && kind ==
-				VAL_ANCHOR_DNSKEY ? 65535 : i == 0 ? 65535 : 255))
+		/* DS: key tag, algorithm, digest type; DNSKEY: flags,
+		 * protocol, algorithm. Both are 16 + 8 + 8 bits. */
+		if (end == p || v[i] < 0 || v[i] > (i == 0 ? 65535 : 255))
 			return XDPDNS_ESYNTAX;
 		p = end;
 	}
-	if (kind == VAL_ANCHOR_DS) {
-		dns_put16(rdata, (uint16_t)v[0]);
-		rdata[2] = (uint8_t)v[1];
-		rdata[3] = (uint8_t)v[2];
-	} else {
-		dns_put16(rdata, (uint16_t)v[0]);
-		rdata[2] = (uint8_t)v[1];
-		rdata[3] = (uint8_t)v[2];
-	}
+	dns_put16(rdata, (uint16_t)v[0]);
+	rdata[2] = (uint8_t)v[1];
+	rdata[3] = (uint8_t)v[2];
 	len = decode_rest(p, kind == VAL_ANCHOR_DNSKEY, rdata + 4,
 			  sizeof(rdata) - 4);
 	if (len <= 0)

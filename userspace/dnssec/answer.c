@@ -165,7 +165,7 @@ static enum val_status negative(struct actx *a, const uint8_t *name,
 	char t[DNS_NAME_TEXT_MAXLEN], u[DNS_NAME_TEXT_MAXLEN];
 	const uint8_t *zone = NULL, *anchor;
 	struct val_keyset *ks = NULL;
-	struct val_rrset soa, set;
+	struct val_rrset soa = { 0 }, set;
 	bool have_soa = false;
 	struct val_denial d;
 	struct val_result sr;
@@ -210,7 +210,13 @@ static enum val_status negative(struct actx *a, const uint8_t *name,
 		}
 		return st;
 	}
-	if (have_soa) {
+	/* RFC 2308 3 and RFC 4035 3.1.3: a negative answer carries the
+	 * zone's SOA; without it the denial cannot be cached or trusted. */
+	if (!have_soa || !dns_name_equal(soa.owner, zone))
+		return val_result_set(r, VAL_BOGUS, DNS_EDE_DNSSEC_BOGUS,
+				      "negative answer for %s without the "
+				      "zone's SOA", t);
+	{
 		val_result_init(&sr);
 		if (val_rrset_verify(&soa, ks, a->now, a->b, &sr, NULL) !=
 		    VAL_SECURE) {
@@ -305,6 +311,7 @@ int val_answer_validate(struct val_chain *c, const struct dns_msg *msg,
 	for (unsigned int links = 0;; links++) {
 		struct val_rrset set, cname;
 
+		val_result_init(&link);
 		if (links > b.lim.max_chain_links) {
 			val_budget_fail(&b, &link, "CNAME/DNAME chain length");
 			val_result_merge(res, &link);
@@ -340,16 +347,17 @@ int val_answer_validate(struct val_chain *c, const struct dns_msg *msg,
 				val_result_merge(res, &link);
 				break;
 			}
-			/* The synthesised CNAME must say the same. */
-			if (val_sections_find(&vs, DNS_SECTION_ANSWER, name,
-					      DNS_TYPE_CNAME, &cname) &&
+			/* RFC 6672 3.1: the synthesised CNAME comes with
+			 * the DNAME and must say the same. */
+			if (!val_sections_find(&vs, DNS_SECTION_ANSWER, name,
+					       DNS_TYPE_CNAME, &cname) ||
 			    (cname.count != 1 ||
 			     !dns_name_equal(cname.rr[cname.idx[0]].rdata,
 					     target))) {
 				val_result_set(&link, VAL_BOGUS,
 					       DNS_EDE_DNSSEC_BOGUS,
-					       "synthesised CNAME does not "
-					       "match its DNAME");
+					       "synthesised CNAME missing or "
+					       "not matching its DNAME");
 				val_result_merge(res, &link);
 				break;
 			}

@@ -253,6 +253,7 @@ enum val_status val_denial_collect(const struct val_sections *vs, int section,
 		if (!val_sections_set(vs, section, i, &set) ||
 		    (set.type != DNS_TYPE_NSEC && set.type != DNS_TYPE_NSEC3))
 			continue;
+		val_result_init(&vr);
 		signer = val_rrset_signer(&set);
 		if (!signer || !dns_name_equal(signer, ks->zone))
 			continue;

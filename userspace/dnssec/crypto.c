@@ -27,6 +27,7 @@
 #define DNSKEY_FIXED_LEN 4	/* flags, protocol, algorithm */
 #define DNSKEY_PROTOCOL 3	/* RFC 4034 2.1.2 */
 #define ERROR_TEXT_LEN 512
+#define KEY_CTX_SLOTS 4		/* threads verifying with one key at once */
 
 /* How a key's signatures are checked. */
 enum key_kind {
@@ -64,14 +65,17 @@ struct dnssec_key {
 	EVP_PKEY *pkey;
 	const EVP_MD *md;	/* RSA, ECDSA: the signature's hash */
 	/*
-	 * RSA, ECDSA: a verification context prepared once (the costly part
-	 * of EVP_PKEY_verify_init() is the provider fetch). One thread at a
-	 * time uses it, claimed with @ctx_busy; a thread that finds it busy
-	 * prepares a context of its own for that call. NULL if preparing it
-	 * failed; verification then reports why.
+	 * RSA, ECDSA: verification contexts prepared once and kept (the
+	 * costly part of EVP_PKEY_verify_init() is the provider fetch). A
+	 * thread claims a slot with its flag; only the claimer reads or fills
+	 * slot_ctx[i], so the flag's acquire/release orders every access.
+	 * Slot 0 is prepared by dnssec_key_new(), the others on first use; a
+	 * thread finding every slot busy prepares a context for that call
+	 * only. A NULL slot means preparing failed; each verification then
+	 * retries and reports why.
 	 */
-	EVP_PKEY_CTX *vctx;
-	atomic_flag ctx_busy;
+	EVP_PKEY_CTX *slot_ctx[KEY_CTX_SLOTS];
+	atomic_flag slot_busy[KEY_CTX_SLOTS];
 	size_t rdata_len;
 	uint8_t rdata[];
 };
@@ -301,7 +305,8 @@ int dnssec_nsec3_hash(uint8_t hash_alg, uint16_t iterations,
 		      const uint8_t *name_wire_lower, size_t name_len,
 		      uint8_t out[DNSSEC_NSEC3_HASH_LEN])
 {
-	uint8_t name[255];
+	/* name || salt, then hash || salt: at most 255 + 255 octets. */
+	uint8_t buf[255 + 255];
 	struct crypto_thread *t;
 	EVP_MD_CTX *ctx;
 	unsigned int n;
@@ -312,7 +317,7 @@ int dnssec_nsec3_hash(uint8_t hash_alg, uint16_t iterations,
 	if (!name_wire_lower || !name_len || !out || salt_len > 255 ||
 	    (salt_len && !salt))
 		return -EINVAL;
-	if (name_len > sizeof(name))
+	if (name_len > 255)
 		return XDPDNS_ENAME_TOO_LONG;
 	/* RFC 5155 11 / IANA: hash algorithm 1 (SHA-1) is the only one. */
 	if (hash_alg != 1)
@@ -326,29 +331,36 @@ int dnssec_nsec3_hash(uint8_t hash_alg, uint16_t iterations,
 	ctx = t->md_ctx;
 
 	/* RFC 5155 5: the owner name in canonical form (RFC 4034 6.2); fold
-	 * ASCII letters only, never label length octets (all < 'A' since
-	 * labels are at most 63 octets, so folding every byte is safe). */
+	 * ASCII letters only. Length octets are at most 63, below 'A', so
+	 * folding every octet is safe. */
 	for (i = 0; i < name_len; i++) {
 		uint8_t c = name_wire_lower[i];
 
-		name[i] = (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
+		buf[i] = (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
 	}
+	if (salt_len)
+		memcpy(buf + name_len, salt, salt_len);
 
-	/* IH(salt, x, 0) = H(x || salt); IH(salt, x, k) = H(IH(k-1) || salt).
-	 * One context for all rounds: re-initialising with the same fetched
-	 * digest reuses its provider state instead of allocating. */
+	/*
+	 * IH(salt, x, 0) = H(x || salt); IH(salt, x, k) = H(IH(k-1) || salt).
+	 * One context and one contiguous input per round: the salt is placed
+	 * once after the 20 hash octets and each digest lands in front of it.
+	 * Re-initialising with the same fetched digest reuses its provider
+	 * state instead of allocating.
+	 */
 	if (!EVP_DigestInit_ex2(ctx, mds[MD_SHA1], NULL) ||
-	    !EVP_DigestUpdate(ctx, name, name_len) ||
-	    !EVP_DigestUpdate(ctx, salt, salt_len) ||
-	    !EVP_DigestFinal_ex(ctx, out, &n))
+	    !EVP_DigestUpdate(ctx, buf, name_len + salt_len) ||
+	    !EVP_DigestFinal_ex(ctx, buf, &n))
 		goto fail;
+	if (salt_len)
+		memcpy(buf + DNSSEC_NSEC3_HASH_LEN, salt, salt_len);
 	for (k = 0; k < iterations; k++) {
 		if (!EVP_DigestInit_ex2(ctx, NULL, NULL) ||
-		    !EVP_DigestUpdate(ctx, out, DNSSEC_NSEC3_HASH_LEN) ||
-		    !EVP_DigestUpdate(ctx, salt, salt_len) ||
-		    !EVP_DigestFinal_ex(ctx, out, &n))
+		    !EVP_DigestUpdate(ctx, buf, DNSSEC_NSEC3_HASH_LEN + salt_len) ||
+		    !EVP_DigestFinal_ex(ctx, buf, &n))
 			goto fail;
 	}
+	memcpy(out, buf, DNSSEC_NSEC3_HASH_LEN);
 	return 0;
 fail:
 	fail_reason("NSEC3 SHA-1 hashing failed");
@@ -545,6 +557,7 @@ int dnssec_key_new(const uint8_t *dnskey_rdata, size_t len,
 	struct dnssec_key *key;
 	const uint8_t *k;
 	size_t klen;
+	int i;
 	int err;
 
 	if (!dnskey_rdata || !out)
@@ -567,7 +580,8 @@ int dnssec_key_new(const uint8_t *dnskey_rdata, size_t len,
 	key = calloc(1, sizeof(*key) + len);
 	if (!key)
 		return -ENOMEM;
-	atomic_flag_clear(&key->ctx_busy);
+	for (i = 0; i < KEY_CTX_SLOTS; i++)
+		atomic_flag_clear(&key->slot_busy[i]);
 	memcpy(key->rdata, dnskey_rdata, len);
 	key->rdata_len = len;
 	key->flags = (uint16_t)(dnskey_rdata[0] << 8 | dnskey_rdata[1]);
@@ -618,8 +632,8 @@ int dnssec_key_new(const uint8_t *dnskey_rdata, size_t len,
 	/* Prepared now; if OpenSSL refuses, dnssec_key_verify() retries per
 	 * call and reports the reason as XDPDNS_ECRYPTO. */
 	if (key->kind != KIND_EDDSA) {
-		key->vctx = verify_ctx_new(key);
-		if (!key->vctx)
+		key->slot_ctx[0] = verify_ctx_new(key);
+		if (!key->slot_ctx[0])
 			ERR_clear_error();
 	}
 	*out = key;
@@ -631,9 +645,12 @@ fail:
 
 void dnssec_key_free(struct dnssec_key *key)
 {
+	int i;
+
 	if (!key)
 		return;
-	EVP_PKEY_CTX_free(key->vctx);
+	for (i = 0; i < KEY_CTX_SLOTS; i++)
+		EVP_PKEY_CTX_free(key->slot_ctx[i]);
 	EVP_PKEY_free(key->pkey);
 	free(key);
 }
@@ -751,8 +768,7 @@ int dnssec_key_verify(const struct dnssec_key *key, const uint8_t *data,
 	EVP_PKEY_CTX *ctx;
 	struct iovec iov;
 	unsigned int dlen;
-	bool borrowed;
-	int rc, err;
+	int rc, err, i, slot;
 
 	if (!key || (!data && len) || (!sig && siglen))
 		return -EINVAL;
@@ -778,16 +794,28 @@ int dnssec_key_verify(const struct dnssec_key *key, const uint8_t *data,
 		tbs_sig = der;
 	}
 
-	borrowed = key->vctx && !atomic_flag_test_and_set_explicit(
-					&mkey->ctx_busy, memory_order_acquire);
-	ctx = borrowed ? key->vctx : verify_ctx_new(key);
-	if (!ctx)
-		return XDPDNS_ECRYPTO;	/* reason recorded by verify_ctx_new */
-	rc = EVP_PKEY_verify(ctx, tbs_sig, tbs_siglen, digest, dlen);
-	if (borrowed)
-		atomic_flag_clear_explicit(&mkey->ctx_busy, memory_order_release);
+	slot = -1;
+	for (i = 0; i < KEY_CTX_SLOTS; i++) {
+		if (!atomic_flag_test_and_set_explicit(&mkey->slot_busy[i],
+						       memory_order_acquire)) {
+			slot = i;
+			break;
+		}
+	}
+	if (slot >= 0) {
+		if (!mkey->slot_ctx[slot])
+			mkey->slot_ctx[slot] = verify_ctx_new(key);
+		ctx = mkey->slot_ctx[slot];
+	} else {
+		ctx = verify_ctx_new(key);
+	}
+	rc = ctx ? EVP_PKEY_verify(ctx, tbs_sig, tbs_siglen, digest, dlen) : -1;
+	if (slot >= 0)
+		atomic_flag_clear_explicit(&mkey->slot_busy[slot], memory_order_release);
 	else
 		EVP_PKEY_CTX_free(ctx);
+	if (!ctx)
+		return XDPDNS_ECRYPTO;	/* reason recorded by verify_ctx_new */
 
 	if (rc == 1)
 		return 0;

@@ -72,9 +72,10 @@ enum val_status val_dnskey_validate(const struct val_trust *t,
 	size_t nds = t->ds_count < VAL_KEYSET_MAX ? t->ds_count :
 						    VAL_KEYSET_MAX;
 	bool usable_any = false, alg_ok_any = false, matched = false;
-	bool revoked = false;
+	bool revoked = false, nonzone = false;
 
 	val_keyset_init(out, t->zone);
+	val_result_init(r);
 	val_result_init(&last);
 	val_result_set(&last, VAL_BOGUS, DNS_EDE_DNSKEY_MISSING,
 		       "no DNSKEY matches the DS RRset or trust anchor");
@@ -128,8 +129,11 @@ enum val_status val_dnskey_validate(const struct val_trust *t,
 					    kr->rdata_len))
 				continue;
 			flags = dns_get16(kr->rdata);
-			if (!(flags & VAL_DNSKEY_F_ZONE))
+			/* RFC 4034 2.1.1: only zone keys sign zone data. */
+			if (!(flags & VAL_DNSKEY_F_ZONE)) {
+				nonzone = true;
 				continue;
+			}
 			/* RFC 5011 7: once revoked, a key is not a trust
 			 * point any more, whatever its DS says. */
 			if (flags & VAL_DNSKEY_F_REVOKE) {
@@ -171,6 +175,10 @@ enum val_status val_dnskey_validate(const struct val_trust *t,
 			}
 		}
 	}
+	if (!matched && nonzone)
+		return val_result_set(r, VAL_BOGUS, DNS_EDE_NO_ZONE_KEY_BIT,
+				      "the DS-matched key lacks the zone-key "
+				      "flag");
 	if (!matched && revoked)
 		return val_result_set(r, VAL_BOGUS, DNS_EDE_DNSSEC_BOGUS,
 				      "the only DS-matched key is revoked "

@@ -264,6 +264,7 @@ enum val_status val_rrset_verify(const struct val_rrset *set,
 	unsigned int tried = 0;
 	uint32_t skew = b->lim.clock_skew;
 
+	val_result_init(r);
 	if (set->sig_count == 0)
 		return val_result_set(r, VAL_BOGUS, DNS_EDE_RRSIGS_MISSING,
 				      "no RRSIG for the RRset");
