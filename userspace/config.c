@@ -12,6 +12,7 @@
 #include <yaml.h>
 
 #include "config.h"
+#include "dnssec/anchor.h"
 #include "util/error.h"
 
 void config_defaults(struct config *cfg)
@@ -718,4 +719,57 @@ int config_from_args(struct config *cfg, int argc, char *const argv[],
 		}
 	}
 	return config_check(cfg, err, errlen);
+}
+
+int config_load_anchors(const struct config *cfg, struct val_anchors **out,
+			char *err, size_t errlen)
+{
+	struct val_anchors *set;
+	int ret = 0;
+
+	*out = NULL;
+	if (!cfg->trust_anchor_count)
+		return 0;
+	set = val_anchors_new();
+	if (!set)
+		return -ENOMEM;
+	for (unsigned int i = 0; !ret && i < cfg->trust_anchor_count; i++) {
+		const char *path = cfg->trust_anchor[i];
+		FILE *f = fopen(path, "r");
+		char line[8192];
+		unsigned int lineno = 0;
+
+		if (!f) {
+			ret = -errno;
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			break;
+		}
+		while (!ret && fgets(line, sizeof(line), f)) {
+			char *p = line;
+
+			lineno++;
+			line[strcspn(line, "\r\n")] = '\0';
+			while (*p == ' ' || *p == '\t')
+				p++;
+			if (!*p || *p == ';' || *p == '#')
+				continue;
+			ret = val_anchors_add_text(set, p);
+			if (ret) {
+				snprintf(err, errlen, "%s:%u: not a DS, DNSKEY or NTA record: %s",
+					 path, lineno, xdpdns_strerror(ret));
+				ret = ret == -ENOMEM ? ret : XDPDNS_ECONFIG;
+			}
+		}
+		fclose(f);
+	}
+	if (!ret && set->count == 0) {
+		snprintf(err, errlen, "trust anchor files hold no anchor");
+		ret = XDPDNS_ECONFIG;
+	}
+	if (ret) {
+		val_anchors_free(set);
+		return ret;
+	}
+	*out = set;
+	return 0;
 }

@@ -159,5 +159,23 @@ enum config_action {
 int config_from_args(struct config *cfg, int argc, char *const argv[],
 		     enum config_action *action, char *err, size_t errlen);
 
+struct val_anchors;
+
+/**
+ * config_load_anchors() - read every trust anchor file of @cfg.
+ * @cfg:  the configuration.
+ * @out:  receives a new anchor set (val_anchors_free() it), or NULL when
+ *        no anchor file is configured (the daemon then does not validate).
+ * @err, @errlen: "FILE:LINE: what is wrong" on failure.
+ *
+ * One record per line in zone file form: "NAME [TTL] [IN] DS ...",
+ * "NAME [TTL] [IN] DNSKEY ..." or "NAME NTA" (RFC 7646 negative anchor);
+ * blank lines and lines starting with ';' or '#' are skipped.
+ *
+ * Return: 0, XDPDNS_ECONFIG, -errno or -ENOMEM.
+ */
+int config_load_anchors(const struct config *cfg, struct val_anchors **out,
+			char *err, size_t errlen);
+
 /** config_usage() - the --help text. */
 const char *config_usage(void);

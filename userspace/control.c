@@ -150,7 +150,7 @@ static int do_stats(struct control *ctl, const char *req, struct jbuf *b)
 		  (unsigned long long)STAT_GET(st->coalesced),
 		  resolve_table_count(srv->table),
 		  (unsigned long long)STAT_GET(st->inflight_full),
-		  (unsigned long long)STAT_GET(st->timeouts));
+		  (unsigned long long)STAT_GET(st->failures));
 	jb_printf(b, "\"answers\":{");
 	for (int i = 0; i < 16; i++)
 		jb_printf(b, "\"%s\":%llu,", rcodes[i],
@@ -159,6 +159,9 @@ static int do_stats(struct control *ctl, const char *req, struct jbuf *b)
 		  (unsigned long long)STAT_GET(st->answers_truncated),
 		  (unsigned long long)STAT_GET(st->answers_from_cache),
 		  (unsigned long long)STAT_GET(st->unvalidated));
+	jb_printf(b, "\"validation\":{\"secure\":%llu,\"bogus\":%llu},",
+		  (unsigned long long)STAT_GET(st->secure),
+		  (unsigned long long)STAT_GET(st->bogus));
 	jb_printf(b, "\"tcp\":{\"accepted\":%llu,\"closed_idle\":%llu},",
 		  (unsigned long long)STAT_GET(st->tcp_accepted),
 		  (unsigned long long)STAT_GET(st->tcp_closed_idle));

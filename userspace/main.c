@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "dns/name.h"
+#include "dnssec/anchor.h"
 #include "control.h"
 #include "log.h"
 #include "server.h"
@@ -130,12 +131,19 @@ static int daemon_reload(void *arg)
 	char err[CONFIG_ERR_LEN];
 	int ret;
 
+	struct val_anchors *anchors = NULL;
+
 	ret = config_from_args(&cfg, d->argc, d->argv, &action, err, sizeof(err));
+	if (!ret)
+		ret = config_load_anchors(&cfg, &anchors, err, sizeof(err));
 	if (ret) {
 		log_error("reload failed, keeping the running configuration: %s", err);
 		return ret;
 	}
 	server_reload(d->srv, &cfg);
+	ret = server_set_anchors(d->srv, anchors);
+	if (ret)
+		log_error("reload: trust anchors not replaced: %s", xdpdns_strerror(ret));
 	anchors_flush_changed(d->srv, &cfg);
 	log_info("configuration reloaded (%u upstreams, %u trust anchor files)",
 		 cfg.upstream_count, cfg.trust_anchor_count);
@@ -151,9 +159,11 @@ static void log_config(const struct config *cfg)
 	if (!cfg->upstream_count)
 		log_warn("no upstream configured: every query gets SERVFAIL");
 	if (cfg->trust_anchor_count)
-		log_warn("DNSSEC validation is not wired in yet: %u trust anchor files "
-			 "read for checking only, answers are never AD",
+		log_info("DNSSEC validation on, anchors from %u files",
 			 cfg->trust_anchor_count);
+	else
+		log_warn("no trust anchor: answers are not validated (never AD, "
+			 "never in the kernel cache)");
 	if (cfg->interface[0])
 		log_info("interface %s, xdp mode %s (attached by the XDP loader)",
 			 cfg->interface, attach_mode_name(cfg->xdp_mode));
@@ -178,6 +188,7 @@ int main(int argc, char **argv)
 {
 	static struct config cfg;
 	struct daemon_ctx d = { .argc = argc, .argv = argv };
+	struct val_anchors *anchors = NULL;
 	struct control *ctl = NULL;
 	enum config_action action;
 	char err[CONFIG_ERR_LEN];
@@ -198,7 +209,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "xdpdnsd: %s\n", err);
 		return 2;
 	}
+	ret = config_load_anchors(&cfg, &anchors, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "xdpdnsd: %s\n", err);
+		return 2;
+	}
 	if (action == CONFIG_ACTION_CHECK) {
+		val_anchors_free(anchors);
 		printf("xdpdnsd: configuration OK%s%s\n",
 		       cfg.config_file[0] ? ": " : "", cfg.config_file);
 		return 0;
@@ -223,6 +240,12 @@ int main(int argc, char **argv)
 	ret = server_new(&cfg, &d.srv);
 	if (ret) {
 		log_error("cannot start: %s", xdpdns_strerror(ret));
+		val_anchors_free(anchors);
+		goto out;
+	}
+	ret = server_set_anchors(d.srv, anchors);
+	if (ret) {
+		log_error("trust anchors: %s", xdpdns_strerror(ret));
 		goto out;
 	}
 	ret = control_new(d.srv, cfg.control_socket, &ctl);

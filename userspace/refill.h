@@ -96,6 +96,13 @@ int refill_bpffs_ensure(const char *pin_dir);
  * @hash_seed:		receives the seed to store in the object's rodata
  *			(name_hash_seed) before load: the pinned one, or a
  *			new random one.
+ *
+ * The loader's sequence: xdp_dns_bpf__open(), this, then set the rodata
+ * (name_hash_seed = *@hash_seed; optionally listen_ports[0..3] in network
+ * order with listen_port_count, a quick filter that drops other ports
+ * before the listen-map lookup; edns_udp_size, default 1232), load,
+ * refill_object_finish(), refill_listen_add() for each listen address.
+ *
  * Return: 0, XDPDNS_ELAYOUT (pinned maps of another layout), or -errno.
  */
 int refill_object_prepare(struct bpf_object *obj, const char *pin_dir,

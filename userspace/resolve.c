@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The per-query state machine: cache, coalescing, upstream attempts with
- * failover, the validation step, caching and the client answers. */
+/* The per-query state machine: client queries, cache, coalescing, upstream
+ * attempts with failover (validation: resolve_validate.c; answers:
+ * resolve_answer.c). */
 #include <errno.h>
 #include <pthread.h>
 #include <stddef.h>
@@ -13,61 +14,10 @@
 #include "dns/name.h"
 #include "dns/rrset.h"
 #include "log.h"
-#include "refill.h"
 #include "resolve.h"
+#include "resolve_txn.h"
 #include "upstream.h"
 #include "util/error.h"
-
-#define TABLE_BUCKETS 4096
-#define MAX_ATTEMPTS 6		/* upstream attempts per query, all upstreams */
-
-struct resolve_key {
-	struct cache_key ck;
-	bool cd;
-};
-
-/*
- * One upstream resolution and the clients waiting for it. Owned by the
- * worker that started it: only that worker touches it, except @waiters,
- * which other workers append to under the table lock while it is listed.
- */
-struct resolve_txn {
-	struct resolve_txn *hnext;	/* table chain */
-	struct resolve_txn *prev, *next;	/* owner's list */
-	uint32_t hash;
-	bool listed;
-	struct resolve_key key;
-	struct worker *owner;
-	struct client *waiters;
-	size_t nwait, capwait;
-	struct timer timer;
-	uint64_t deadline;		/* ms: the clients' answers are due */
-	uint64_t attempt_deadline;
-	struct upstream_attempt att;
-	struct dot_pending dp;		/* the attempt when over TLS */
-	int up_idx;
-	uint32_t tried;
-	unsigned int attempts;
-	bool force_tcp;
-	bool network_error;		/* an attempt failed by refusal/reset */
-	uint16_t qid;
-	uint8_t query[512];
-	size_t qlen;
-};
-
-struct resolve_table {
-	pthread_mutex_t lock;
-	struct resolve_txn *buckets[TABLE_BUCKETS];
-	size_t count;
-};
-
-struct resolve_worker {
-	struct dns_msg msg;		/* client queries */
-	struct dns_msg up;		/* upstream responses */
-	struct resolve_txn *txns;	/* owned transactions */
-	uint8_t cache_buf[DNS_MSG_MAXLEN];
-	uint8_t out[DNS_MSG_MAXLEN];
-};
 
 /* --- the table ------------------------------------------------------------ */
 
@@ -98,7 +48,7 @@ size_t resolve_table_count(struct resolve_table *table)
 	return n;
 }
 
-static uint32_t key_hash(const struct resolve_key *k)
+uint32_t resolve_key_hash(const struct resolve_key *k)
 {
 	uint32_t h = 2166136261u;
 
@@ -106,15 +56,16 @@ static uint32_t key_hash(const struct resolve_key *k)
 		h = (h ^ k->ck.name[i]) * 16777619u;
 	h = (h ^ k->ck.qtype) * 16777619u;
 	h = (h ^ k->ck.qclass) * 16777619u;
-	h = (h ^ (k->ck.do_bit | k->cd << 1)) * 16777619u;
+	h = (h ^ (k->ck.do_bit | k->cd << 1 | k->internal << 2)) * 16777619u;
 	return h;
 }
 
-static bool key_equal(const struct resolve_key *a, const struct resolve_key *b)
+bool resolve_key_equal(const struct resolve_key *a, const struct resolve_key *b)
 {
 	return a->ck.name_len == b->ck.name_len && a->ck.qtype == b->ck.qtype &&
 	       a->ck.qclass == b->ck.qclass && a->ck.do_bit == b->ck.do_bit &&
-	       a->cd == b->cd && !memcmp(a->ck.name, b->ck.name, a->ck.name_len);
+	       a->cd == b->cd && a->internal == b->internal &&
+	       !memcmp(a->ck.name, b->ck.name, a->ck.name_len);
 }
 
 /* Remove @t from the table; lock held. */
@@ -147,118 +98,6 @@ static int waiter_add(struct resolve_txn *t, const struct client *c)
 }
 
 /* --- answers -------------------------------------------------------------- */
-
-static bool is_dnssec_type(uint16_t type)
-{
-	return type == DNS_TYPE_RRSIG || type == DNS_TYPE_NSEC ||
-	       type == DNS_TYPE_NSEC3;
-}
-
-int resolve_answer_build(const struct client *c, const struct resolve_answer *a,
-			 uint16_t udp_size, uint8_t *out, size_t cap)
-{
-	uint8_t optbuf[300];
-	struct dns_edns_writer ew;
-	struct dns_builder b;
-	uint16_t rcode = a->rcode, ede = a->ede, flags;
-	const char *ede_text = a->ede_text;
-	const struct dns_msg *msg = a->msg;
-	size_t limit;
-	int err;
-
-	if (msg)
-		rcode = msg->rcode;
-	/* RFC 4035 3.2.2: bogus data only reaches clients that set CD. */
-	if (msg && a->security == CACHE_SEC_BOGUS && !(c->flags & DNS_FLAG_CD)) {
-		msg = NULL;
-		rcode = DNS_RCODE_SERVFAIL;
-		if (ede == RESOLVE_NO_EDE)
-			ede = DNS_EDE_DNSSEC_BOGUS;
-	}
-	if (!c->has_edns && rcode > 15)
-		rcode = DNS_RCODE_SERVFAIL;
-	flags = DNS_FLAG_QR | DNS_FLAG_RA | (c->flags & (DNS_FLAG_RD | DNS_FLAG_CD)) |
-		(rcode & DNS_RCODE_MASK);
-	/* RFC 6840 5.7-5.8: AD only for Secure data, only if DO or AD asked. */
-	if (msg && a->security == CACHE_SEC_SECURE &&
-	    (c->do_bit || (c->flags & DNS_FLAG_AD)) &&
-	    (rcode == DNS_RCODE_NOERROR || rcode == DNS_RCODE_NXDOMAIN))
-		flags |= DNS_FLAG_AD;
-	if (c->tcp)
-		limit = DNS_MSG_MAXLEN;
-	else if (c->has_edns)
-		/* RFC 6891 6.2.5: the smaller of the two sizes, never below 512. */
-		limit = c->udp_size < udp_size ? c->udp_size : udp_size;
-	else
-		limit = DNS_EDNS_MIN_UDP;	/* RFC 1035 4.2.1 */
-	if (limit < DNS_EDNS_MIN_UDP)
-		limit = DNS_EDNS_MIN_UDP;
-
-	dns_edns_writer_init(&ew, optbuf, sizeof(optbuf));
-	if (c->has_edns && ede != RESOLVE_NO_EDE)
-		dns_edns_add_ede(&ew, ede, ede_text);
-	err = dns_builder_init(&b, out, cap, limit, c->id, flags);
-	if (!err)
-		err = dns_builder_question(&b, c->qname, c->qtype, c->qclass);
-	if (!err && c->has_edns)
-		err = dns_builder_reserve(&b, DNS_OPT_FIXED_LEN + ew.len);
-	if (err)
-		return err;
-	for (int s = 0; msg && s < DNS_SECTION_COUNT; s++) {
-		size_t n = msg->section_count[s];
-		struct dns_rrset *sets;
-		uint32_t *order;
-		struct dns_rr *rrs;
-		int nsets;
-
-		if (!n)
-			continue;
-		sets = malloc(n * sizeof(*sets));
-		order = malloc(n * sizeof(*order));
-		rrs = malloc(n * sizeof(*rrs));
-		nsets = sets && order && rrs ?
-				dns_rrset_group(msg, s, sets, n, order) : -ENOMEM;
-		for (int i = 0; i < nsets; i++) {
-			struct dns_rrset *set = &sets[i];
-
-			/* RFC 4035 3.2.1: without DO, no DNSSEC records unless
-			 * the query asked for that very type. */
-			if (!c->do_bit && is_dnssec_type(set->type) &&
-			    !(s == DNS_SECTION_ANSWER && set->type == c->qtype))
-				continue;
-			for (uint32_t j = 0; j < set->count; j++) {
-				rrs[j] = msg->rr[order[set->first + j]];
-				if (a->ttl != UINT32_MAX)
-					rrs[j].ttl = a->ttl;
-			}
-			err = dns_builder_rrset(&b, s, rrs, set->count);
-			if (err && err != XDPDNS_ESPACE)
-				break;
-			err = 0;
-		}
-		if (nsets < 0)
-			err = nsets;
-		free(sets);
-		free(order);
-		free(rrs);
-		if (err)
-			return err;
-	}
-	if (c->has_edns) {
-		struct dns_edns edns = {
-			.udp_size = udp_size,
-			.ext_rcode = (uint8_t)(rcode >> 4),
-			.flags = c->do_bit ? DNS_EDNS_FLAG_DO : 0,
-			.options = optbuf,
-			.options_len = (uint16_t)ew.len,
-		};
-
-		err = dns_builder_opt(&b, &edns);
-		if (err)
-			return err;
-	}
-	return (int)dns_builder_finish(&b);
-}
 
 /* Build and send an answer; count it by rcode. */
 static void answer_send(struct worker *w, const struct client *c,
@@ -306,77 +145,18 @@ static void answer_header_only(struct worker *w, const struct client *c,
 	server_send(w, c, out, sizeof(out));
 }
 
-/* --- validation and kernel cache hand-off --------------------------------- */
-
-/*
- * The validation step. The chain-of-trust engine (userspace/dnssec/) is
- * not wired in yet: every answer stays CACHE_SEC_UNCHECKED, which means no
- * AD bit and no hand-off to the kernel cache. When the engine lands, this
- * function runs it on @msg (fetching DS/DNSKEY through the upstream for
- * what it still needs) and returns its verdict and EDE.
- */
-static enum cache_security resolve_validate(struct resolve_txn *t,
-					    const struct dns_msg *msg,
-					    uint16_t *ede)
-{
-	*ede = RESOLVE_NO_EDE;
-	return CACHE_SEC_UNCHECKED;
-}
-
-int resolve_handoff_kernel_cache(const struct refill_maps *maps,
-				 const struct cache_key *key,
-				 const struct dns_msg *msg, uint32_t lifetime,
-				 enum cache_security security)
-{
-	struct xdpdns_cache_key kkey;
-	struct xdpdns_cache_entry *entry;
-	struct refill_params params = {
-		.lifetime_s = lifetime,
-		.secure = security == CACHE_SEC_SECURE,
-		.do_bit = key->do_bit,
-	};
-	/* The exact answer userspace gives a DO/no-DO EDNS client, TTLs as
-	 * they are now: that is what the kernel will replay and count down. */
-	struct client c = { .tcp = true, .has_edns = true, .do_bit = key->do_bit,
-			    .udp_size = DNS_MSG_MAXLEN, .qtype = key->qtype,
-			    .qclass = key->qclass, .flags = DNS_FLAG_RD };
-	struct resolve_answer a = { .msg = msg, .ede = RESOLVE_NO_EDE,
-				    .security = security, .ttl = lifetime };
-	static __thread uint8_t buf[DNS_MSG_MAXLEN];
-	int len, err;
-
-	/* DESIGN contract 2: only Secure or Insecure data goes to the kernel. */
-	if (security != CACHE_SEC_SECURE && security != CACHE_SEC_INSECURE)
-		return -EINVAL;
-	if (!maps)
-		return 0;	/* no XDP program attached: nothing to refill */
-	memcpy(c.qname, key->name, key->name_len);
-	len = resolve_answer_build(&c, &a, CONFIG_EDNS_UDP_SIZE, buf, sizeof(buf));
-	if (len < 0)
-		return len;
-	entry = malloc(sizeof(*entry));
-	if (!entry)
-		return -ENOMEM;
-	err = refill_entry_build(buf, (size_t)len, maps->hash_seed, &params,
-				 &kkey, entry);
-	if (!err)
-		err = refill_entry_put(maps, &kkey, entry);
-	free(entry);
-	return err;
-}
-
 /* --- transactions ------------------------------------------------------------ */
 
 static void txn_start_attempt(struct worker *w, struct resolve_txn *t);
 
 /* Stop listening for the current attempt, whatever its transport. */
-static void txn_attempt_close(struct worker *w, struct resolve_txn *t)
+void resolve_txn_attempt_close(struct worker *w, struct resolve_txn *t)
 {
 	upstream_attempt_close(w, &t->att);
 	upstream_dot_cancel(w, &t->dp);
 }
 
-static struct cache_policy policy_of(struct server *srv, uint32_t *timeout_ms)
+struct cache_policy resolve_policy(struct server *srv, uint32_t *timeout_ms)
 {
 	struct cache_policy p;
 
@@ -391,8 +171,17 @@ static struct cache_policy policy_of(struct server *srv, uint32_t *timeout_ms)
 	return p;
 }
 
+void resolve_txn_free(struct resolve_txn *t)
+{
+	dns_msg_release(&t->vmsg);
+	free(t->resp);
+	free(t->parents);
+	free(t->waiters);
+	free(t);
+}
+
 /* Unlist, answer every waiter with @a, free. */
-static void txn_finish(struct worker *w, struct resolve_txn *t,
+void resolve_txn_finish(struct worker *w, struct resolve_txn *t,
 		       const struct resolve_answer *a)
 {
 	struct server *srv = w->srv;
@@ -409,41 +198,45 @@ static void txn_finish(struct worker *w, struct resolve_txn *t,
 				   __ATOMIC_RELAXED);
 	}
 	/* Only now: @a->msg may point into the attempt's TCP buffer. */
-	txn_attempt_close(w, t);
+	resolve_txn_attempt_close(w, t);
+	/* Validations waiting for this DS/DNSKEY go on (same worker). */
+	for (size_t i = 0; i < t->nparents; i++)
+		resolve_txn_sub_done(w, t->parents[i], t->resp, t->resp_len,
+			     a->msg ? RESOLVE_NO_EDE : a->ede);
 	if (t->prev)
 		t->prev->next = t->next;
 	else
 		w->rw->txns = t->next;
 	if (t->next)
 		t->next->prev = t->prev;
-	free(t->waiters);
-	free(t);
+	resolve_txn_free(t);
 }
 
 /* No usable answer from any upstream: SERVFAIL with EDE 22 or 23, cached
  * for the failure lifetime (RFC 9520). */
-static void txn_fail(struct worker *w, struct resolve_txn *t, uint16_t ede,
+void resolve_txn_fail(struct worker *w, struct resolve_txn *t, uint16_t ede,
 		     const char *text)
 {
 	struct server *srv = w->srv;
-	struct cache_policy p = policy_of(srv, NULL);
+	struct cache_policy p = resolve_policy(srv, NULL);
 	struct resolve_answer a = { .rcode = DNS_RCODE_SERVFAIL, .ede = ede,
 				    .ede_text = text, .ttl = UINT32_MAX };
 	struct client stub = { .id = 0, .qtype = t->key.ck.qtype,
 			       .qclass = t->key.ck.qclass, .tcp = true };
 	int len;
 
-	STAT_INC(srv->stats.timeouts);
+	STAT_INC(srv->stats.failures);
 	/* What is cached is a bare SERVFAIL for the question; the EDE comes
 	 * from the entry. */
 	memcpy(stub.qname, t->key.ck.name, t->key.ck.name_len);
-	len = resolve_answer_build(&stub, &a, UPSTREAM_EDNS_SIZE, w->rw->out,
-				   sizeof(w->rw->out));
+	len = t->key.internal ? -1 :
+		resolve_answer_build(&stub, &a, UPSTREAM_EDNS_SIZE, w->rw->out,
+				     sizeof(w->rw->out));
 	if (len > 0)
 		cache_put(srv->cache, &t->key.ck, w->rw->out, (size_t)len,
 			  cache_failure_lifetime(&p), CACHE_KIND_FAILURE,
 			  CACHE_SEC_UNCHECKED, ede, server_now_ms() / 1000);
-	txn_finish(w, t, &a);
+	resolve_txn_finish(w, t, &a);
 }
 
 /* Arm the transaction's timer for an attempt that may take @rto ms. */
@@ -465,11 +258,11 @@ static void txn_attempt_failed(struct worker *w, struct resolve_txn *t, int err)
 		t->network_error = true;
 	t->attempts++;
 	if (now >= t->deadline || t->attempts >= MAX_ATTEMPTS) {
-		txn_attempt_close(w, t);
+		resolve_txn_attempt_close(w, t);
 		if (t->network_error)
-			txn_fail(w, t, DNS_EDE_NETWORK_ERROR, "upstream unreachable");
+			resolve_txn_fail(w, t, DNS_EDE_NETWORK_ERROR, "upstream unreachable");
 		else
-			txn_fail(w, t, DNS_EDE_NO_REACHABLE_AUTHORITY,
+			resolve_txn_fail(w, t, DNS_EDE_NO_REACHABLE_AUTHORITY,
 				 "no upstream answered in time");
 		return;
 	}
@@ -485,15 +278,21 @@ static void txn_attempt_failed(struct worker *w, struct resolve_txn *t, int err)
 		txn_arm(w, t, upstream_rto(ups, (unsigned int)t->up_idx));
 		return;
 	}
-	txn_attempt_close(w, t);
+	resolve_txn_attempt_close(w, t);
 	txn_start_attempt(w, t);
 }
 
-static void txn_timer(struct worker *w, struct timer *tm)
+static void resolve_txn_timer(struct worker *w, struct timer *tm)
 {
 	struct resolve_txn *t = (struct resolve_txn *)((char *)tm -
 						       offsetof(struct resolve_txn, timer));
 
+	/* Validator fetches start from the loop, never inside a validation. */
+	if (!t->started) {
+		t->started = true;
+		txn_start_attempt(w, t);
+		return;
+	}
 	txn_attempt_failed(w, t, -ETIMEDOUT);
 }
 
@@ -510,7 +309,7 @@ static void txn_start_attempt(struct worker *w, struct resolve_txn *t)
 		if (idx < 0 || upstream_get(srv->ups, (unsigned int)idx, &up)) {
 			t->up_idx = -1;
 			t->network_error = true;
-			txn_fail(w, t, DNS_EDE_NO_REACHABLE_AUTHORITY,
+			resolve_txn_fail(w, t, DNS_EDE_NO_REACHABLE_AUTHORITY,
 				 "no upstream configured");
 			return;
 		}
@@ -523,7 +322,7 @@ static void txn_start_attempt(struct worker *w, struct resolve_txn *t)
 					   t->key.ck.name, t->key.ck.qtype,
 					   t->key.ck.qclass);
 		if (len < 0) {
-			txn_fail(w, t, DNS_EDE_OTHER, "query could not be built");
+			resolve_txn_fail(w, t, DNS_EDE_OTHER, "query could not be built");
 			return;
 		}
 		t->qlen = (size_t)len;
@@ -546,7 +345,7 @@ static void txn_start_attempt(struct worker *w, struct resolve_txn *t)
 		t->network_error = true;
 		t->force_tcp = false;
 		if (++t->attempts >= MAX_ATTEMPTS) {
-			txn_fail(w, t, DNS_EDE_NETWORK_ERROR, "upstream unreachable");
+			resolve_txn_fail(w, t, DNS_EDE_NETWORK_ERROR, "upstream unreachable");
 			return;
 		}
 	}
@@ -561,33 +360,6 @@ static void txn_start_attempt(struct worker *w, struct resolve_txn *t)
 	txn_arm(w, t, rto);
 }
 
-/* An accepted upstream answer: validate, cache, hand off, answer. */
-static void txn_answer(struct worker *w, struct resolve_txn *t,
-		       const uint8_t *wire, size_t len)
-{
-	struct server *srv = w->srv;
-	struct dns_msg *msg = &w->rw->up;
-	struct cache_policy p = policy_of(srv, NULL);
-	struct resolve_answer a = { .msg = msg, .ede = RESOLVE_NO_EDE };
-	enum cache_kind kind;
-	uint32_t life;
-	uint16_t ede;
-
-	a.security = resolve_validate(t, msg, &ede);
-	a.ede = ede;
-	life = cache_lifetime(msg, &p, (uint32_t)time(NULL), &kind);
-	a.ttl = life ? life : UINT32_MAX;
-	if (life) {
-		cache_put(srv->cache, &t->key.ck, wire, len, life, kind, a.security,
-			  ede, server_now_ms() / 1000);
-		if ((a.security == CACHE_SEC_SECURE ||
-		     a.security == CACHE_SEC_INSECURE) && kind != CACHE_KIND_FAILURE)
-			resolve_handoff_kernel_cache(srv->kmaps, &t->key.ck, msg,
-						     life, a.security);
-	}
-	txn_finish(w, t, &a);
-}
-
 /* An answer that passed upstream_response_check() (parsed in rw->up). */
 static void txn_accepted(struct worker *w, struct resolve_txn *t,
 			 const uint8_t *wire, size_t len)
@@ -600,7 +372,7 @@ static void txn_accepted(struct worker *w, struct resolve_txn *t,
 	if ((w->rw->up.flags & DNS_FLAG_TC) && t->att.transport == UPSTREAM_UDP) {
 		/* RFC 7766 5: a truncated answer is retried over TCP. */
 		upstream_count(srv->ups, (unsigned int)t->up_idx, UPSTREAM_TRUNCATED);
-		txn_attempt_close(w, t);
+		resolve_txn_attempt_close(w, t);
 		t->force_tcp = true;
 		t->tried &= ~(1u << t->up_idx);
 		txn_start_attempt(w, t);
@@ -611,12 +383,12 @@ static void txn_accepted(struct worker *w, struct resolve_txn *t,
 	     w->rw->up.rcode == DNS_RCODE_REFUSED) &&
 	    t->tried != (1u << upstream_set_count(srv->ups)) - 1 &&
 	    ++t->attempts < MAX_ATTEMPTS && now < t->deadline) {
-		txn_attempt_close(w, t);
+		resolve_txn_attempt_close(w, t);
 		t->force_tcp = false;
 		txn_start_attempt(w, t);
 		return;
 	}
-	txn_answer(w, t, wire, len);
+	resolve_txn_answer(w, t, wire, len);
 }
 
 void resolve_io_event(struct worker *w, struct io_handle *h, uint32_t events)
@@ -715,13 +487,31 @@ static bool answer_from_cache(struct worker *w, const struct client *c)
 	return true;
 }
 
+/* Common fields of a new transaction, and the owner's list. The caller
+ * has set key, hash, owner and listed (under the table lock). */
+void resolve_txn_setup(struct worker *w, struct resolve_txn *t)
+{
+	uint32_t timeout_ms;
+
+	t->att.io.fd = -1;
+	t->up_idx = -1;
+	dns_msg_init(&t->vmsg);
+	timer_init(&t->timer, resolve_txn_timer);
+	resolve_policy(w->srv, &timeout_ms);
+	t->deadline = server_now_ms() + timeout_ms;
+	t->next = w->rw->txns;
+	if (t->next)
+		t->next->prev = t;
+	w->rw->txns = t;
+}
+
 static void resolve_query(struct worker *w, struct client *c)
 {
 	struct server *srv = w->srv;
 	struct resolve_table *table = srv->table;
 	struct resolve_key key;
 	struct resolve_txn *t;
-	uint32_t timeout_ms, max_inflight;
+	uint32_t max_inflight;
 
 	if (answer_from_cache(w, c))
 		return;
@@ -740,12 +530,12 @@ static void resolve_query(struct worker *w, struct client *c)
 	}
 	cache_key_init(&key.ck, c->qname, c->qtype, c->qclass, c->do_bit);
 	key.cd = (c->flags & DNS_FLAG_CD) != 0;
-	uint32_t hash = key_hash(&key);
+	uint32_t hash = resolve_key_hash(&key);
 
 	__atomic_fetch_add(&w->inflight, 1, __ATOMIC_RELAXED);
 	pthread_mutex_lock(&table->lock);
 	for (t = table->buckets[hash % TABLE_BUCKETS]; t; t = t->hnext) {
-		if (t->hash == hash && key_equal(&t->key, &key)) {
+		if (t->hash == hash && resolve_key_equal(&t->key, &key)) {
 			/* Coalesce: one upstream query answers both. */
 			int err = waiter_add(t, c);
 
@@ -774,15 +564,8 @@ static void resolve_query(struct worker *w, struct client *c)
 	table->count++;
 	pthread_mutex_unlock(&table->lock);
 
-	t->att.io.fd = -1;
-	t->up_idx = -1;
-	timer_init(&t->timer, txn_timer);
-	policy_of(srv, &timeout_ms);
-	t->deadline = server_now_ms() + timeout_ms;
-	t->next = w->rw->txns;
-	if (t->next)
-		t->next->prev = t;
-	w->rw->txns = t;
+	resolve_txn_setup(w, t);
+	t->started = true;
 	txn_start_attempt(w, t);
 }
 
@@ -873,9 +656,8 @@ void resolve_worker_free(struct worker *w)
 			table_unlink(w->srv->table, t);
 		pthread_mutex_unlock(&w->srv->table->lock);
 		timer_disarm(w, &t->timer);
-		txn_attempt_close(w, t);
-		free(t->waiters);
-		free(t);
+		resolve_txn_attempt_close(w, t);
+		resolve_txn_free(t);
 	}
 	upstream_dot_close_all(w);
 	dns_msg_release(&rw->msg);

@@ -14,6 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dnssec/anchor.h"
+#include "dnssec/chain.h"
 #include "log.h"
 #include "resolve.h"
 #include "server.h"
@@ -391,6 +393,39 @@ void server_send(struct worker *w, const struct client *c, const uint8_t *msg,
 	uint64_t one = 1;
 	ssize_t n;
 
+	if (!c->tcp && c->pktinfo) {
+		/* Wildcard listener: answer from the address asked. */
+		union {
+			char buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+			struct cmsghdr align;
+		} ctl;
+		struct iovec iov = { .iov_base = (void *)msg, .iov_len = len };
+		struct msghdr mh = { .msg_name = (void *)&c->peer,
+				     .msg_namelen = c->peer_len,
+				     .msg_iov = &iov, .msg_iovlen = 1,
+				     .msg_control = ctl.buf };
+		struct cmsghdr *cm;
+
+		memset(&ctl, 0, sizeof(ctl));
+		if (c->pktinfo == 4) {
+			mh.msg_controllen = CMSG_SPACE(sizeof(struct in_pktinfo));
+			cm = CMSG_FIRSTHDR(&mh);
+			cm->cmsg_level = IPPROTO_IP;
+			cm->cmsg_type = IP_PKTINFO;
+			cm->cmsg_len = CMSG_LEN(sizeof(struct in_pktinfo));
+			memcpy(CMSG_DATA(cm), &c->local.v4, sizeof(c->local.v4));
+		} else {
+			mh.msg_controllen = CMSG_SPACE(sizeof(struct in6_pktinfo));
+			cm = CMSG_FIRSTHDR(&mh);
+			cm->cmsg_level = IPPROTO_IPV6;
+			cm->cmsg_type = IPV6_PKTINFO;
+			cm->cmsg_len = CMSG_LEN(sizeof(struct in6_pktinfo));
+			memcpy(CMSG_DATA(cm), &c->local.v6, sizeof(c->local.v6));
+		}
+		n = sendmsg(c->fd, &mh, MSG_DONTWAIT);
+		(void)n;
+		return;
+	}
 	if (!c->tcp) {
 		/* UDP listeners are shared by address: any thread may send. */
 		n = sendto(c->fd, msg, len, MSG_DONTWAIT,
@@ -465,6 +500,48 @@ static void udp_read(struct worker *w, struct io_handle *h)
 	}
 }
 
+/* The same for a wildcard listener: recvmsg() with the destination address
+ * (IP_PKTINFO / IPV6_RECVPKTINFO), so the answer can leave from it. */
+static void udp_read_wildcard(struct worker *w, struct io_handle *h)
+{
+	for (int i = 0; i < UDP_BATCH; i++) {
+		union {
+			char buf[CMSG_SPACE(sizeof(struct in6_pktinfo)) +
+				 CMSG_SPACE(sizeof(struct in_pktinfo))];
+			struct cmsghdr align;
+		} ctl;
+		struct client c = { 0 };
+		struct iovec iov = { .iov_base = udp_buf, .iov_len = sizeof(udp_buf) };
+		struct msghdr mh = { .msg_name = &c.peer, .msg_namelen = sizeof(c.peer),
+				     .msg_iov = &iov, .msg_iovlen = 1,
+				     .msg_control = ctl.buf,
+				     .msg_controllen = sizeof(ctl.buf) };
+		struct cmsghdr *cm;
+		ssize_t n = recvmsg(h->fd, &mh, 0);
+
+		if (n < 0)
+			return;
+		c.peer_len = mh.msg_namelen;
+		for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
+			if (cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_PKTINFO) {
+				memcpy(&c.local.v4, CMSG_DATA(cm), sizeof(c.local.v4));
+				/* Route by the source address, not the interface. */
+				c.local.v4.ipi_spec_dst = c.local.v4.ipi_addr;
+				c.local.v4.ipi_ifindex = 0;
+				c.pktinfo = 4;
+			} else if (cm->cmsg_level == IPPROTO_IPV6 &&
+				   cm->cmsg_type == IPV6_PKTINFO) {
+				memcpy(&c.local.v6, CMSG_DATA(cm), sizeof(c.local.v6));
+				c.pktinfo = 6;
+			}
+		}
+		c.worker = (uint16_t)w->index;
+		c.fd = h->fd;
+		STAT_INC(w->srv->stats.queries_udp);
+		resolve_client_query(w, &c, udp_buf, (size_t)n);
+	}
+}
+
 /* --- workers ------------------------------------------------------------------ */
 
 static void *worker_main(void *arg)
@@ -482,6 +559,9 @@ static void *worker_main(void *arg)
 			switch (h->kind) {
 			case IO_UDP_LISTEN:
 				udp_read(w, h);
+				break;
+			case IO_UDP_WILDCARD:
+				udp_read_wildcard(w, h);
 				break;
 			case IO_TCP_LISTEN:
 				tcp_accept(w, h);
@@ -506,6 +586,15 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
+/* 0.0.0.0 or ::: the kernel picks no source address for answers. */
+static bool listen_is_wildcard(const struct config_listen *l)
+{
+	if (l->addr.ss_family == AF_INET6)
+		return IN6_IS_ADDR_UNSPECIFIED(
+			&((const struct sockaddr_in6 *)&l->addr)->sin6_addr);
+	return ((const struct sockaddr_in *)&l->addr)->sin_addr.s_addr == htonl(INADDR_ANY);
+}
+
 static int listen_socket(const struct config_listen *l, int type)
 {
 	int fd, one = 1, err;
@@ -523,6 +612,13 @@ static int listen_socket(const struct config_listen *l, int type)
 	if (type == SOCK_STREAM) {
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	} else {
+		if (listen_is_wildcard(l)) {
+			if (l->addr.ss_family == AF_INET6)
+				setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one,
+					   sizeof(one));
+			else
+				setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one));
+		}
 		/* Room for bursts (like unbound's so-rcvbuf); FORCE passes
 		 * rmem_max when we may, else the plain request is capped. */
 		int size = 8 << 20;
@@ -568,7 +664,8 @@ static int worker_init(struct server *srv, struct worker *w, unsigned int index)
 		return -ENOMEM;
 	for (unsigned int i = 0; i < cfg->listen_count; i++) {
 		w->udp_listen[i].fd = w->tcp_listen[i].fd = -1;
-		w->udp_listen[i].kind = IO_UDP_LISTEN;
+		w->udp_listen[i].kind = listen_is_wildcard(&cfg->listen[i]) ?
+						IO_UDP_WILDCARD : IO_UDP_LISTEN;
 		w->tcp_listen[i].kind = IO_TCP_LISTEN;
 	}
 	w->nlisten = cfg->listen_count;
@@ -599,6 +696,7 @@ static void worker_cleanup(struct worker *w)
 	struct mailbox_item *it, *next;
 
 	resolve_worker_free(w);
+	val_chain_free(w->chain);
 	for (unsigned int i = 0; w->conns && i < w->srv->cfg.max_tcp_clients; i++)
 		if (w->conns[i])
 			conn_close(w, w->conns[i]);
@@ -701,6 +799,28 @@ int server_reload(struct server *srv, const struct config *cfg)
 	return 0;
 }
 
+int server_set_anchors(struct server *srv, struct val_anchors *anchors)
+{
+	struct val_anchors **old;
+
+	pthread_rwlock_wrlock(&srv->cfg_lock);
+	if (srv->anchors) {
+		old = realloc(srv->anchors_old,
+			      (srv->nanchors_old + 1) * sizeof(*old));
+		if (!old) {
+			pthread_rwlock_unlock(&srv->cfg_lock);
+			val_anchors_free(anchors);
+			return -ENOMEM;
+		}
+		srv->anchors_old = old;
+		srv->anchors_old[srv->nanchors_old++] = srv->anchors;
+	}
+	srv->anchors = anchors;
+	srv->anchors_gen++;
+	pthread_rwlock_unlock(&srv->cfg_lock);
+	return 0;
+}
+
 void server_stop(struct server *srv)
 {
 	uint64_t one = 1;
@@ -724,6 +844,10 @@ void server_free(struct server *srv)
 		if (srv->workers[i].srv)
 			worker_cleanup(&srv->workers[i]);
 	free(srv->workers);
+	val_anchors_free(srv->anchors);
+	for (size_t i = 0; i < srv->nanchors_old; i++)
+		val_anchors_free(srv->anchors_old[i]);
+	free(srv->anchors_old);
 	upstream_set_free(srv->ups);
 	resolve_table_free(srv->table);
 	cache_free(srv->cache);

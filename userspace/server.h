@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include "cache.h"
@@ -15,6 +16,8 @@ struct server;
 struct worker;
 struct upstream_set;
 struct resolve_table;
+struct val_anchors;
+struct val_chain;
 
 /* --- counters --------------------------------------------------------- */
 
@@ -32,10 +35,12 @@ struct server_stats {
 	uint64_t answers_from_cache;
 	uint64_t coalesced;		/* queries joined to one in flight */
 	uint64_t inflight_full;		/* refused: too many in flight */
-	uint64_t timeouts;		/* client queries that ran out of time */
+	uint64_t failures;		/* resolutions ended in SERVFAIL without data */
 	uint64_t tcp_accepted;
 	uint64_t tcp_closed_idle;
 	uint64_t unvalidated;		/* answers no validator looked at */
+	uint64_t secure;		/* resolutions validated Secure */
+	uint64_t bogus;			/* resolutions validated Bogus */
 };
 
 #define STAT_INC(field) __atomic_fetch_add(&(field), 1, __ATOMIC_RELAXED)
@@ -74,6 +79,7 @@ uint64_t server_now_ms(void);
 /** What an epoll event's data.ptr points to: the first member of each. */
 enum io_kind {
 	IO_UDP_LISTEN = 1,
+	IO_UDP_WILDCARD,	/* UDP on 0.0.0.0 or ::, answers need PKTINFO */
 	IO_TCP_LISTEN,
 	IO_TCP_CLIENT,
 	IO_MAILBOX,
@@ -109,6 +115,9 @@ void worker_epoll_del(struct worker *w, struct io_handle *h);
  * @conn_slot, @conn_gen: TCP: the connection, checked when answering (a
  *             closed or reused slot has another generation).
  * @peer, @peer_len: UDP: where to answer.
+ * @pktinfo:   4 or 6 when the query came to a wildcard listener: the
+ *             answer leaves from @local, the address it was sent to; 0
+ *             otherwise.
  * @id:        query ID.
  * @flags:     query header flags (RD and CD are echoed).
  * @has_edns:  the query had an OPT record.
@@ -128,6 +137,11 @@ struct client {
 	uint32_t conn_gen;
 	struct sockaddr_storage peer;
 	socklen_t peer_len;
+	uint8_t pktinfo;
+	union {
+		struct in_pktinfo v4;
+		struct in6_pktinfo v6;
+	} local;
 	uint16_t id;
 	uint16_t flags;
 	uint16_t udp_size;
@@ -174,6 +188,9 @@ struct worker {
 	volatile bool stop;
 	struct resolve_worker *rw;	/* resolve.c's per-worker state */
 	struct dot_conn *dot[CONFIG_MAX_UPSTREAMS];	/* DoT, per upstream */
+	struct val_chain *chain;	/* DS/DNSKEY known to this worker */
+	unsigned int chain_gen;		/* anchors generation it was built for */
+	uint64_t chain_born;		/* ms; rebuilt periodically */
 };
 
 /**
@@ -186,6 +203,11 @@ struct worker {
  * @workers:   the worker threads.
  * @nworkers:  how many.
  * @started:   wall-clock start time.
+ * @anchors:   trust anchors in force (NULL: answers are not validated);
+ *             read under @cfg_lock.
+ * @anchors_gen: bumped when @anchors changes (workers rebuild chains).
+ * @anchors_old: replaced sets, kept until server_free() since a worker's
+ *             chain may still point at one.
  * @kmaps:     the kernel cache maps, set by whoever attaches the XDP
  *             program; NULL when there is none (answers stay in userspace).
  */
@@ -199,6 +221,10 @@ struct server {
 	struct worker *workers;
 	unsigned int nworkers;
 	uint64_t started;
+	struct val_anchors *anchors;
+	unsigned int anchors_gen;
+	struct val_anchors **anchors_old;
+	size_t nanchors_old;
 	const struct refill_maps *kmaps;
 };
 
@@ -221,6 +247,13 @@ int server_start(struct server *srv);
  * Return: 0.
  */
 int server_reload(struct server *srv, const struct config *cfg);
+
+/**
+ * server_set_anchors() - install a new trust anchor set (ownership passes
+ * to the server; NULL turns validation off). Workers rebuild their chains
+ * at their next validation. Return: 0 or -ENOMEM.
+ */
+int server_set_anchors(struct server *srv, struct val_anchors *anchors);
 
 /** server_stop() - stop and join the workers. */
 void server_stop(struct server *srv);

@@ -228,11 +228,12 @@ static inline __u64 xdpdns_word_tolower(__u64 w)
  * bench-only programs copy back into the packet before each timed run,
  * since BPF_PROG_TEST_RUN repeats on the buffer the previous run rewrote.
  * @len:	frame length, 1..XDPDNS_BENCH_FRAME_MAX.
- * @pad:	zero.
+ * @grow:	bytes the restore-only program adds after restoring, so that
+ *		its next run shrinks the frame as a hit's restore does.
  * @data:	the frame.
  */
 struct xdpdns_bench_frame {
 	__u32 len;
-	__u32 pad;
+	__u32 grow;
 	__u8 data[XDPDNS_BENCH_FRAME_MAX];
 };

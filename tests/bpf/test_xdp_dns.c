@@ -21,7 +21,12 @@ static int put_entry(const uint8_t *resp, size_t len, uint32_t lifetime,
 {
 	struct refill_params p = {
 		.lifetime_s = lifetime,
-		.created_ns = tx_boottime_ns() - (uint64_t)age * 1000000000ULL,
+		/*
+		 * Half a second more, so that the whole seconds the program
+		 * counts are @age however long the test takes to get there.
+		 */
+		.created_ns = tx_boottime_ns() - (uint64_t)age * 1000000000ULL -
+			      (age ? 500000000ULL : 0),
 		.secure = secure,
 		.do_bit = do_bit,
 	};
@@ -279,6 +284,11 @@ static void test_hits(void)
 	check_hit("QinQ IPv6 A", f, n, r_a, r_a_len, 0, true);
 	n = qframe(f, &oopt, &q);
 	check_hit("IPv4 with options", f, n, r_a, r_a_len, 0, true);
+
+	n = qframe(f, NULL, &q);
+	memset(f + n, 0, 12);
+	check_hit("Ethernet padding after the IP packet", f, n + 12, r_a, r_a_len,
+		  0, true);
 
 	q.name = "wWw.ExAmPlE.cOM";
 	n = qframe(f, NULL, &q);

@@ -19,12 +19,15 @@ command -v kdig >/dev/null || skip_all "kdig missing"
 NS=xdpcli-d-$$
 TMP=$(mktemp -d)
 CTL=$TMP/control.sock
+# A private copy: a parallel "make" relinking the binary cannot disturb us.
+cp "$XDPDNS" "$TMP/xdpdns" && XDPDNS=$TMP/xdpdns
+cp "$XDPDNSD" "$TMP/xdpdnsd" && XDPDNSD=$TMP/xdpdnsd
 UP_PID=
 D_PID=
 
 cleanup() {
-	[ -n "$D_PID" ] && kill "$D_PID" 2>/dev/null && sleep 0.2
-	[ -n "$UP_PID" ] && kill "$UP_PID" 2>/dev/null
+	[ -n "$D_PID" ] && kill "$D_PID" 2>/dev/null && wait "$D_PID" 2>/dev/null
+	[ -n "$UP_PID" ] && kill "$UP_PID" 2>/dev/null && wait "$UP_PID" 2>/dev/null
 	ip netns del $NS 2>/dev/null
 	rm -rf "$TMP"
 }
@@ -46,11 +49,12 @@ ip -n $NS link set lo up
 # A fake upstream: every A question gets 192.0.2.1 (TTL 300); bounded to
 # two minutes so that it never outlives the test.
 cat >"$TMP/upstream.py" <<'PYEOF'
-import socket, time
+import socket, sys, time
 import dns.flags, dns.message, dns.rrset, dns.rdatatype
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("127.0.0.2", 53))
 s.settimeout(1)
+open(sys.argv[1], "w").close()	# bound: the test may go on
 end = time.time() + 120
 while time.time() < end:
     try:
@@ -68,12 +72,19 @@ while time.time() < end:
         r.answer.append(dns.rrset.from_text(qn.name, 300, "IN", "A", "192.0.2.1"))
     s.sendto(r.to_wire(), peer)
 PYEOF
-N $PY "$TMP/upstream.py" &
+# nsenter directly (not through a function) so that $! is the process.
+nsenter --net=/run/netns/$NS $PY "$TMP/upstream.py" "$TMP/upstream.ready" &
 UP_PID=$!
-N "$XDPDNSD" --listen 127.0.0.53 --upstream 127.0.0.2 --control-socket "$CTL" \
+for i in $(seq 100); do
+	[ -e "$TMP/upstream.ready" ] && break
+	sleep 0.1
+done
+[ -e "$TMP/upstream.ready" ] || skip_all "the fake upstream did not start"
+nsenter --net=/run/netns/$NS "$XDPDNSD" --listen 127.0.0.53 --upstream 127.0.0.2 --control-socket "$CTL" \
 	--workers 1 >"$TMP/daemon.log" 2>&1 &
 D_PID=$!
 
+# Up when "stats" shows the daemon's counters (bounded: 10 s).
 up=1
 for i in $(seq 100); do
 	if X -j stats 2>/dev/null | jget 'j["daemon"] is not None' 2>/dev/null | grep -q True; then
@@ -83,22 +94,38 @@ for i in $(seq 100); do
 	kill -0 $D_PID 2>/dev/null || break
 	sleep 0.1
 done
-# stats needs the pinned maps; without them only the daemon part can be
-# asked for through the other commands, so check the socket directly too.
-if [ $up != 0 ]; then
-	for i in $(seq 100); do
-		[ -S "$CTL" ] && break
-		sleep 0.1
-	done
-fi
-[ -S "$CTL" ] || { sed 's/^/# /' "$TMP/daemon.log"; skip_all "xdpdnsd did not start"; }
+[ $up = 0 ] || { sed 's/^/# /' "$TMP/daemon.log"; skip_all "xdpdnsd did not start"; }
 
 ans=$(N kdig +short +notcp +timeout=3 +retry=1 @127.0.0.53 www.example.com A 2>/dev/null)
 is "$ans" "192.0.2.1" "the daemon answers through the fake upstream"
 
-# --- stats: the daemon's counters (kernel maps absent here) ---------------------
-is "$(status X stats)" 1 "stats without pinned maps: exit 1"
-grep -q "no xdpdns maps pinned" "$TMP/err"; ok $? "stats: says the maps are missing"
+# --- stats: the daemon's counters (no kernel maps here) ---------------------------
+X -j stats >"$TMP/stats.json" 2>"$TMP/err"
+ok $? "stats without pinned maps but with the daemon: exit 0"
+grep -q "no xdpdns maps pinned" "$TMP/err" && [ "$(wc -l <"$TMP/err")" = 1 ]
+ok $? "stats: one line says the kernel maps are missing"
+is "$(jget 'j["kernel"], j["daemon"]["queries"]["udp"] >= 1' <"$TMP/stats.json")" "(None, True)" \
+	"stats -j: kernel null, the daemon's query counters"
+is "$(jget 'sorted(k for k in ("queries", "answers", "cache", "upstreams") if k in j["daemon"])' <"$TMP/stats.json")" \
+	"['answers', 'cache', 'queries', 'upstreams']" "stats -j: the daemon's sections as it returns them"
+X stats >"$TMP/plain" 2>/dev/null
+grep -q '^daemon:' "$TMP/plain" && grep -q 'NOERROR: [1-9]' "$TMP/plain"
+ok $? "stats plain: daemon counters (answers by rcode)"
+
+# --- stats watch: the daemon's rates -----------------------------------------------
+X -j stats watch interval 2 count 1 >"$TMP/watch.json" 2>"$TMP/watch.err" &
+W_PID=$!
+sleep 0.5
+for i in 1 2 3; do
+	N kdig +short +notcp +timeout=1 +retry=0 @127.0.0.53 w$i.example.com A >/dev/null 2>&1
+done
+wait $W_PID
+ok $? "stats watch with the daemon only: exit 0"
+is "$(jget 'len(j), j[0]["rates"], j[0]["counters"], round(j[0]["daemon_rates"]["queries_udp"] * j[0]["interval"])' <"$TMP/watch.json")" \
+	"(1, None, None, 3)" "stats watch -j: three queries in the interval, kernel part null"
+X stats watch count 1 >"$TMP/plain" 2>/dev/null
+grep -q '^xdpdnsd:' "$TMP/plain" && grep -q 'queries_udp' "$TMP/plain"
+ok $? "stats watch plain: the daemon's rates"
 
 # --- cache show user -------------------------------------------------------------
 X -j cache show user >"$TMP/user.json"
@@ -132,7 +159,12 @@ is "$(status X anchor add example.com cds 1 2 3)" 2 "anchor add unknown type: us
 kill "$D_PID"
 wait "$D_PID" 2>/dev/null
 D_PID=
+# A daemon that died without unlinking leaves a socket nobody answers on.
 is "$(status X cache show user)" 1 "daemon stopped: cache show user exits 1"
 grep -q "daemon is not running" "$TMP/err"; ok $? "daemon stopped: clear error"
+is "$(status X stats watch count 1)" 1 "daemon stopped, no maps: stats watch exits 1"
+is "$(status X stats)" 1 "daemon stopped, no maps: stats exits 1"
+[ "$(wc -l <"$TMP/err")" = 1 ] && grep -q "no xdpdns maps pinned.*and the daemon is not running" "$TMP/err"
+ok $? "stats with nothing to read: one line naming both"
 
 done_testing

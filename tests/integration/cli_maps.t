@@ -21,6 +21,8 @@ PIN=/sys/fs/bpf/xdpdns-test-$$
 PIN_OLD=/sys/fs/bpf/xdpdns-test-old-$$
 TMP=$(mktemp -d)
 SRV=192.0.2.53
+# A private copy: a parallel "make" relinking the binary cannot disturb us.
+cp "$XDPDNS" "$TMP/xdpdns" && XDPDNS=$TMP/xdpdns
 CLI_ADDR=192.0.2.1
 
 cleanup() {
@@ -78,6 +80,10 @@ is "$(status X prog attach vs)" 1 "prog attach twice: error"
 grep -q "already attached" "$TMP/err"; ok $? "prog attach twice: says already attached"
 is "$(status X prog attach vs mode turbo)" 2 "prog attach bad mode: usage error"
 is "$(status X prog attach nosuchdev0)" 1 "prog attach unknown interface: error"
+is "$(status nsenter --net=/run/netns/$NS_S "$XDPDNS" --pin-path "$TMP/pins" prog attach lo)" 1 \
+	"prog attach with a pin path outside bpffs: error"
+grep -q "not on a bpffs mount" "$TMP/err" && [ ! -e "$TMP/pins" ]
+ok $? "pin path outside bpffs: clear error, nothing created"
 for f in "$PIN"/xdpdns_cache "$PIN"/xdpdns_stats "$PIN"/xdpdns_info "$PIN"/xdpdns_listen; do
 	[ -e "$f" ] || break
 done
@@ -186,6 +192,20 @@ X stats watch count 1 >"$TMP/plain"
 grep -q 'per second' "$TMP/plain" && ! grep -q "$(printf '\033')" "$TMP/plain"
 ok $? "stats watch: plain, no screen clearing when not a TTY"
 
+# --- an expired entry ---------------------------------------------------------------
+X cache load "$TMP/aaaa.bin" lifetime 1 >/dev/null
+sleep 2
+is "$(X -j cache show name www.example.com type AAAA | jget 'j[0]["expired"], j[0]["ttl"], j[0]["lifetime"]')" \
+	"(True, 0, 1)" "cache show: an expired entry says so"
+X cache show name www.example.com type AAAA | grep -q ' expired$'; ok $? "cache show plain: expired"
+is "$(X -j cache lookup www.example.com AAAA | jget 'j["expired"], j["answer"][0]["ttl"]')" \
+	"(True, 599)" "cache lookup: TTLs counted down by the whole lifetime"
+b=$(X -j stats 2>/dev/null | jget 'j["kernel"]["counters"]["pass_expired"]')
+nsenter --net=/run/netns/$NS_C kdig +notcp +timeout=1 +retry=0 @$SRV www.example.com AAAA >/dev/null 2>&1
+a=$(X -j stats 2>/dev/null | jget 'j["kernel"]["counters"]["pass_expired"]')
+is "$((a - b))" 1 "stats: a query for it moves pass_expired"
+X cache load "$TMP/aaaa.bin" insecure >/dev/null
+
 # --- delete / flush -------------------------------------------------------------
 is "$(X -j cache delete www.example.com A | jget 'j["deleted"]')" 1 "cache delete NAME TYPE"
 is "$(X -j cache show name www.example.com | jget '[e["type"] for e in j]')" "['AAAA']" \
@@ -244,6 +264,17 @@ is "$(status nsenter --net=/run/netns/$NS_S "$XDPDNS" --pin-path "$PIN_OLD" prog
 check "prog detach vs" X prog detach vs
 is "$(X -j prog show)" null "prog show after detach: null"
 is "$(status X prog detach vs)" 1 "prog detach again: error"
+
+# --- two attaches at once: the pin directory lock lets one win ------------------
+X prog attach vs mode generic >/dev/null 2>&1 &
+p1=$!
+X prog attach vs mode generic >/dev/null 2>&1 &
+p2=$!
+wait $p1; r1=$?
+wait $p2; r2=$?
+is "$((r1 + r2))" 1 "concurrent prog attach: exactly one succeeds"
+is "$(X -j prog show vs | jget 'len(j)')" 1 "concurrent prog attach: one program on vs"
+check "prog detach vs after the race" X prog detach vs
 
 # --- native mode: XDP_TX on a veth needs XDP on the peer (DESIGN.md) ---------
 PASS_OBJ=$ROOT/${OUTPUT:-.output}/bpf/xdp_pass.bpf.o

@@ -15,6 +15,7 @@ import tempfile
 import threading
 import time
 
+sys.dont_write_bytecode = True     # no __pycache__ in the tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from daemon_lib import Daemon, Tap, addresses, ede_codes, query, run_in_netns, skip_all  # noqa: E402
 

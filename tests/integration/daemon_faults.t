@@ -17,6 +17,7 @@ import tempfile
 import threading
 import time
 
+sys.dont_write_bytecode = True     # no __pycache__ in the tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from daemon_lib import (FORGED, GENUINE, Daemon, FakeUpstream, Tap, addresses,  # noqa: E402
                         ede_codes, query, run_in_netns)
@@ -57,10 +58,12 @@ def test_serving():
     up = upstream("127.0.1.1")
     d = daemon("main", ["--listen", "127.0.0.53", "--upstream", "127.0.1.1"])
     srv = "127.0.0.53"
+    mode = os.stat(d.ctl).st_mode & 0o777
+    t.is_(oct(mode), oct(0o600), "control socket is 0600")
 
     r = query(srv, "www1.example.")
     t.ok(r is not None and addresses(r) == [GENUINE], "UDP answer")
-    t.ok(no_ad(r), "no AD bit: validation is not wired in")
+    t.ok(no_ad(r), "no trust anchor: no AD bit")
     t.ok(r is not None and r.edns == 0 and r.payload == 1232, "EDNS(0) with UDP size 1232")
     r = query(srv, "www2.example.", tcp=True)
     t.ok(r is not None and addresses(r) == [GENUINE], "TCP answer")
@@ -413,6 +416,40 @@ def test_inflight():
     t.ok(d.alive(), "daemon alive")
 
 
+def test_wildcard():
+    """Listening on 0.0.0.0 and ::, answers leave from the address asked."""
+    d = daemon("wildcard", ["--listen", "0.0.0.0:5300", "--listen", "[::]:5300",
+                            "--upstream", "127.0.1.1"])
+    for addr in ("127.0.0.5", "127.0.0.9", "::1"):
+        r = query(addr, "wild.example.", port=5300)
+        t.ok(r is not None and addresses(r) == [GENUINE],
+             "wildcard listener: answer from %s (the address asked)" % addr)
+    r = query("127.0.0.9", "wild.example.", port=5300, tcp=True)
+    t.ok(r is not None and addresses(r) == [GENUINE], "wildcard listener over TCP")
+    t.ok(d.alive(), "daemon alive")
+
+
+def test_tcp_idle():
+    """RFC 7766 6.2.3: idle TCP clients are closed, busy ones are not."""
+    d = daemon("idle", ["--listen", "127.0.0.72", "--upstream", "127.0.1.1"],
+               "server:\n  tcp-idle-timeout-ms: 400\n")
+    s = socket.create_connection(("127.0.0.72", 53), timeout=3)
+    w = dns.message.make_query("delay80-idle.example.", "A", id=9).to_wire()
+    start = time.time()
+    s.sendall(struct.pack("!H", len(w)) + w)
+    data = s.recv(65535)
+    t.ok(len(data) > 14 and time.time() - start > 0.7,
+         "a query pending longer than the idle timeout is answered")
+    try:
+        closed = s.recv(65535) == b""
+    except (socket.timeout, ConnectionResetError):
+        closed = False
+    took = time.time() - start
+    s.close()
+    t.ok(closed and took < 2.5, "then the idle connection is closed (%.1f s)" % took)
+    t.ok(d.stats()["tcp"]["closed_idle"] >= 1, "idle closes counted")
+
+
 def test_reload_anchors():
     """SIGHUP keeps the cache, except below an anchor that changed."""
     up = upstream("127.0.1.30")
@@ -460,6 +497,8 @@ try:
     t.is_(main.stop(), 0, "SIGTERM: exit status 0")
     t.ok("stopped" in main.logtext(), "clean stop logged")
     test_dead_upstream()
+    test_tcp_idle()
+    test_wildcard()
     test_silent_and_slow()
     test_spoofing()
     for d in daemons:

@@ -1,77 +1,33 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
 """xdpdnsd in the lab: the daemon in xdpdns-fwd (started with nsenter, so
-that /sys/fs/bpf stays visible), the lab's iterating unbound as upstream,
-clients in xdpdns-cli over IPv4 and IPv6, UDP and pipelined TCP, DNSSEC
-records by DO, one upstream query for many identical ones, SIGHUP under
-load, SIGTERM."""
+that /sys/fs/bpf stays visible) with the lab's root and mesh.internal.
+anchors, the lab's iterating unbound as upstream, clients in xdpdns-cli
+over IPv4 and IPv6, UDP and pipelined TCP, DNSSEC records by DO, AD and
+Bogus handling, one upstream query for many identical ones, SIGHUP under
+load, SIGTERM. (The whole scenario table runs in daemon_scenarios.t.)"""
 
-import fcntl
 import os
 import shutil
 import signal
 import socket
 import struct
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.dont_write_bytecode = True     # no __pycache__ in the tree
 sys.path.insert(0, HERE)
-from daemon_lib import ROOT, XDPDNSD, Daemon, Tap, addresses, query, skip_all  # noqa: E402
+from daemon_lib import Daemon, Tap, addresses, ede_codes, query  # noqa: E402
 
 import dns.flags  # noqa: E402
 import dns.message  # noqa: E402
 import dns.rcode  # noqa: E402
 import dns.rdatatype  # noqa: E402
 
-LAB = os.path.join(ROOT, "tests", "lab", "lab.sh")
-ENV = os.path.join(ROOT, "tests", "lab", "run", "env.sh")
-
-
-def read_env():
-    env = {}
-    with open(ENV) as f:
-        for line in f:
-            if "=" in line and not line.startswith("#"):
-                k, v = line.strip().split("=", 1)
-                env[k] = v.strip("'\"")
-    return env
-
-
-def outer():
-    if os.geteuid() != 0:
-        skip_all("needs root")
-    if not os.access(XDPDNSD, os.X_OK):
-        skip_all("%s not built" % XDPDNSD)
-    if not os.access(LAB, os.X_OK):
-        skip_all("tests/lab/lab.sh missing")
-    lock = open("/tmp/xdpdns-lab.lock", "w")
-    deadline = time.time() + 900
-    while True:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            break
-        except BlockingIOError:
-            if time.time() > deadline:
-                skip_all("lab busy for 15 minutes")
-            time.sleep(1)
-    rc = 1
-    try:
-        start = subprocess.run([LAB, "start"], capture_output=True, text=True)
-        if start.returncode != 0:
-            print("1..0 # SKIP lab did not start: %s" % start.stderr.strip()[-200:])
-            return 0
-        env = read_env()
-        rc = subprocess.run(["nsenter", "--net=/run/netns/" + env["LAB_NS_CLI"],
-                             "/usr/bin/python3", os.path.abspath(__file__), "--inner"]
-                            ).returncode
-    finally:
-        subprocess.run([LAB, "stop"], capture_output=True)
-        lock.close()
-    return rc
+from daemon_lab_outer import outer, read_env  # noqa: E402
 
 
 def inner():
@@ -81,7 +37,9 @@ def inner():
     v4 = env.get("LAB_VETH_FWDC4", "198.18.2.1").split("/")[0]
     v6 = env.get("LAB_VETH_FWDC6", "fd53:2::1").split("/")[0]
     d = Daemon(work, ["--listen", v4, "--listen", "[%s]:53" % v6,
-                      "--upstream", env["LAB_UPSTREAM"]],
+                      "--upstream", env["LAB_UPSTREAM"],
+                      "--trust-anchor", env["LAB_ANCHOR_DS"],
+                      "--trust-anchor", env["LAB_MESH_DS"]],
                prefix=["nsenter", "--net=/run/netns/" + env["LAB_NS_FWD"]])
     try:
         if not t.ok(d.start(), "daemon started in %s" % env["LAB_NS_FWD"]):
@@ -91,7 +49,29 @@ def inner():
         t.ok(r is not None and r.rcode() == dns.rcode.NOERROR and
              addresses(r) == ["192.0.2.1"], "UDP: www.alg13.test A from the lab")
         t.ok(r is not None and not r.flags & dns.flags.AD,
-             "no AD: the validator is not wired in yet")
+             "secure, but no AD without DO or AD in the query (RFC 6840 5.8)")
+        r = query(v4, "www.alg13.test.", dnssec=True)
+        t.ok(r is not None and r.flags & dns.flags.AD, "secure with DO: AD")
+        r = query(v4, "www.alg13.test.", dnssec=True, tcp=True)
+        t.ok(r is not None and r.flags & dns.flags.AD, "same from the cache over TCP: AD")
+        r = query(v4, "www.tampered.test.", dnssec=True)
+        t.ok(r is not None and r.rcode() == dns.rcode.SERVFAIL and 6 in ede_codes(r),
+             "bogus: SERVFAIL with EDE 6 (%s)" % (ede_codes(r) if r else None))
+        r = query(v4, "www.tampered.test.", dnssec=True, cd=True)
+        t.ok(r is not None and r.rcode() == dns.rcode.NOERROR and r.answer and
+             not r.flags & dns.flags.AD, "bogus with CD: the data, no AD")
+        r = query(v4, "www.insecure.test.", dnssec=True)
+        t.ok(r is not None and r.rcode() == dns.rcode.NOERROR and r.answer and
+             not r.flags & dns.flags.AD, "insecure: data, no AD")
+        st = d.stats()
+        t.ok(st["validation"]["secure"] >= 1 and st["validation"]["bogus"] >= 1,
+             "validation counters (%s)" % st["validation"])
+        shown = d.control("cache-show")["result"]["entries"]
+        sec = {e["name"]: e["security"] for e in shown if e["type"] == "A"}
+        t.ok(sec.get("www.alg13.test.") == "secure" and
+             sec.get("www.tampered.test.") == "bogus" and
+             sec.get("www.insecure.test.") == "insecure",
+             "cache-show: validation state stored (%s)" % sec)
         r = query(v4, "www.alg8.test.", tcp=True)
         t.ok(r is not None and addresses(r) == ["192.0.2.1"], "TCP answer")
         r = query(v6, "www.alg8.test.", "AAAA")
@@ -141,7 +121,7 @@ def inner():
              "pipelined TCP: five answers, each to its query")
 
         # Many identical queries: one upstream query.
-        sent0 = d.stats()["upstreams"][0]["sent"]
+        st0 = d.stats()
         socks = []
         for i in range(30):
             so = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -157,8 +137,10 @@ def inner():
                 pass
             so.close()
         t.is_(ok, 30, "30 identical queries answered")
-        t.is_(d.stats()["upstreams"][0]["sent"] - sent0, 1,
-              "one upstream query for them (coalesced or cached)")
+        st1 = d.stats()
+        shared = (st1["queries"]["coalesced"] - st0["queries"]["coalesced"] +
+                  st1["answers"]["from_cache"] - st0["answers"]["from_cache"])
+        t.is_(shared, 29, "one resolution for them: 29 coalesced or from the cache")
 
         results = []
 
@@ -192,4 +174,4 @@ def inner():
     return t.done()
 
 
-sys.exit(inner() if "--inner" in sys.argv else outer())
+sys.exit(inner() if "--inner" in sys.argv else outer(os.path.abspath(__file__)))

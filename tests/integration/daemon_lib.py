@@ -171,7 +171,8 @@ def query(server, name, rdtype="A", tcp=False, port=53, edns=True, dnssec=False,
             return dns.query.tcp(q, server, port=port, timeout=timeout)
         return dns.query.udp(q, server, port=port, timeout=timeout,
                              ignore_trailing=True, raise_on_truncation=False)
-    except (dns.exception.Timeout, OSError):
+    except (dns.exception.DNSException, OSError):
+        # Timeouts, and answers from another address (UnexpectedSource).
         return None
 
 

@@ -705,6 +705,15 @@ def deep_response():
     return message(deep, T.A, 0, [(z.get(deep, T.A), None)], [])
 
 
+def ds_by_child():
+    """secure.test. DS signed by secure.test. itself, not by test."""
+    z = ZONES[N("secure.test.")]
+    ds = ZONES[N("test.")].get(N("secure.test."), T.DS)
+    s = sign(ds, z.zsk, z.origin)
+    return message(ds.name, T.DS, 0, [(ds, sigset(ds.name, ds.ttl, [s]))],
+                   [])
+
+
 CASES = []
 
 
@@ -738,6 +747,12 @@ def cases():
     case("dname_secure", "www.dname.secure.test.", "A", S, 0)
     case("private_anchor", "www.mesh.internal.", "A", S, 0,
          anchors=("root-ds", "mesh"))
+    case("ds_positive", "secure.test.", "DS", S, 0)
+    case("ds_nodata_nsec", "insecure.test.", "DS", S, 0)
+    case("dnskey_positive", "n3.test.", "DNSKEY", S, 0)
+    case("ds_optout", "unsigned.optout.test.", "DS", I, 0, mutate=False)
+    case("ds_signed_by_child", "secure.test.", "DS", B, 6,
+         msg=ds_by_child(), mutate=False)
     case("insecure_nsec", "www.insecure.test.", "A", I, 0, mutate=False)
     case("insecure_optout", "www.unsigned.optout.test.", "A", I, 0,
          mutate=False)

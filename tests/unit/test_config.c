@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "dnssec/anchor.h"
 #include "tap.h"
 #include "util/error.h"
 
@@ -249,6 +250,36 @@ static void test_args(void)
 	}
 }
 
+static void test_anchors(void)
+{
+	struct config cfg;
+	struct val_anchors *set = NULL;
+	char err[CONFIG_ERR_LEN] = "", path1[256], path2[256], want[300];
+
+	snprintf(path1, sizeof(path1), "%s", write_file("root.ds",
+		 "; the lab's root\n\n. 3600 IN DS 6541 8 2 "
+		 "1353627DB3F497A55BED1932F3CFB98D4EB9438F27CC6CE5000E13F3AA0FB3F2\n"
+		 "# a negative anchor\nbroken.example. NTA\n"));
+	config_defaults(&cfg);
+	is_int(config_load_anchors(&cfg, &set, err, sizeof(err)), 0, "no anchor files");
+	ok(set == NULL, "no anchors: no set (no validation)");
+	strcpy(cfg.trust_anchor[0], path1);
+	cfg.trust_anchor_count = 1;
+	is_int(config_load_anchors(&cfg, &set, err, sizeof(err)), 0, "DS and NTA lines load");
+	ok(set && set->count == 2, "two anchors");
+	val_anchors_free(set);
+	snprintf(path2, sizeof(path2), "%s", write_file("bad.ds",
+		 "example. 3600 IN DS 1 8 2 00\nexample. 3600 IN A 192.0.2.1\n"));
+	strcpy(cfg.trust_anchor[1], path2);
+	cfg.trust_anchor_count = 2;
+	set = NULL;
+	ok(config_load_anchors(&cfg, &set, err, sizeof(err)) < 0 && !set,
+	   "a line that is no anchor is refused");
+	snprintf(want, sizeof(want), "%s:2:", path2);
+	if (!ok(strstr(err, want) != NULL, "message names file and line 2"))
+		diag("message: %s", err);
+}
+
 int main(void)
 {
 	char cmd[300];
@@ -260,6 +291,7 @@ int main(void)
 	test_errors();
 	test_strings();
 	test_args();
+	test_anchors();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	if (system(cmd))
 		diag("could not remove %s", dir);

@@ -251,6 +251,36 @@ static void test_memo_and_time(void)
 	       "fixture clock");
 	ok(val_answer_next_need(c, &msg, FIX_NOW, &need) == 0 &&
 	   need.qtype == 0, "nothing more needed");
+	/* An unrelated RRset slipped into the answer section. */
+	{
+		static uint8_t out[4096];
+		static const uint8_t addr[4] = { 192, 0, 2, 99 };
+		uint8_t other[DNS_NAME_MAXLEN];
+		struct dns_builder bld;
+		struct dns_msg extra;
+		size_t n;
+
+		dns_builder_init(&bld, out, sizeof(out), 0, msg.id, msg.flags);
+		dns_builder_question(&bld, msg.question[0].name,
+				     msg.question[0].qtype, 1);
+		for (size_t i = 0; i < msg.rr_count; i++)
+			dns_builder_rr(&bld, msg.rr[i].section,
+				       msg.rr[i].owner, msg.rr[i].type,
+				       msg.rr[i].rclass, msg.rr[i].ttl,
+				       msg.rr[i].rdata, msg.rr[i].rdata_len);
+		dns_name_from_text("bank.example.", other);
+		dns_builder_rr(&bld, DNS_SECTION_ANSWER, other, DNS_TYPE_A, 1,
+			       300, addr, 4);
+		n = dns_builder_finish(&bld);
+		dns_msg_init(&extra);
+		is_int(dns_msg_parse(&extra, out, n), 0, "rebuilt with an "
+		       "extra A RRset");
+		val_answer_validate(c, &extra, FIX_NOW, &res, NULL);
+		is_int(res.status, VAL_BOGUS, "extra RRset: Bogus");
+		ok(strstr(res.reason, "outside the chain") != NULL,
+		   "reason: %s", res.reason);
+		dns_msg_release(&extra);
+	}
 	/* Replacing a response forgets what was concluded from it. */
 	{
 		uint8_t bad[4096];

@@ -162,7 +162,8 @@ static int cache_collect(const struct refill_maps *maps,
 		r->rcode = e->rcode;
 		r->state = e->state;
 	}
-	qsort(out, n, sizeof(*out), cache_row_compare);
+	if (n)
+		qsort(out, n, sizeof(*out), cache_row_compare);
 	*rows = out;
 	*count = n;
 	out = NULL;

@@ -108,6 +108,11 @@ int cli_maps_open(struct cli *cli, struct refill_maps *maps)
 {
 	int err = refill_maps_open(maps, cli->pin_dir);
 
+	return err ? cli_maps_error(cli, err) : 0;
+}
+
+int cli_maps_error(struct cli *cli, int err)
+{
 	if (err == XDPDNS_ELAYOUT)
 		return cli_error(cli, "maps pinned in %s have another layout version "
 				 "(this xdpdns reads version %d): refusing to read them",
@@ -115,10 +120,8 @@ int cli_maps_open(struct cli *cli, struct refill_maps *maps)
 	if (err == -ENOENT)
 		return cli_error(cli, "no xdpdns maps pinned in %s (is a program attached?)",
 				 cli->pin_dir);
-	if (err)
-		return cli_error(cli, "cannot open the maps pinned in %s: %s",
-				 cli->pin_dir, xdpdns_strerror(err));
-	return 0;
+	return cli_error(cli, "cannot open the maps pinned in %s: %s",
+			 cli->pin_dir, xdpdns_strerror(err));
 }
 
 unsigned long long cli_boottime_ns(void)
@@ -146,9 +149,8 @@ int cli_dispatch(struct cli *cli, const char *what, const struct cli_cmd *cmds,
 		return cli_usage_error(cli, "missing %s", what);
 	}
 	word = argv[0];
-	if (help && cli_is_prefix(word, "help") && strlen(word) >= 1) {
-		/* "help" wins over another command starting with "h" only
-		 * when no command table entry starts with the same letters. */
+	if (help && cli_is_prefix(word, "help")) {
+		/* "help", or a prefix of it that starts no command's name. */
 		bool other = false;
 
 		for (c = cmds; c->name; c++)

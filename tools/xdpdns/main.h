@@ -113,6 +113,12 @@ int cli_parse_name(struct cli *cli, const char *text, unsigned char *out);
  */
 int cli_maps_open(struct cli *cli, struct refill_maps *maps);
 
+/**
+ * cli_maps_error() - report a refill_maps_open() failure @err (another
+ * layout version, nothing pinned, anything else). Return: CLI_ERROR.
+ */
+int cli_maps_error(struct cli *cli, int err);
+
 /** cli_boottime_ns() - CLOCK_BOOTTIME now, the clock of entry expiry. */
 unsigned long long cli_boottime_ns(void);
 

@@ -6,8 +6,13 @@
 #include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/statfs.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <linux/magic.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -16,6 +21,7 @@
 #include "attach.h"
 #include "main.h"
 #include "refill.h"
+#include "util/bpffs.h"
 #include "util/error.h"
 #include "xdp_dns.skel.h"
 
@@ -271,11 +277,64 @@ static int do_show(struct cli *cli, int argc, char **argv)
 	}
 	if (cli->json && n)
 		jw_end_array(&cli->jw);
+	else if (!cli->json && !n && only)
+		printf("xdp_dns is not attached to %s\n", argv[-1]);
 	else if (!cli->json && !n)
-		printf("xdp_dns is attached to no interface%s\n",
-		       only ? " of that name" : " in this network namespace");
+		printf("xdp_dns is attached to no interface in this network namespace\n");
 	free(rows);
 	return CLI_OK;
+}
+
+/*
+ * Pins only work on a bpffs: check the pin path, or its closest existing
+ * parent, after making sure /sys/fs/bpf is mounted (some systems boot
+ * without it), so that a wrong --pin-path fails before anything loads.
+ */
+static int prog_check_bpffs(const char *pin_dir)
+{
+	char path[PATH_MAX], *slash;
+	struct statfs st;
+	int err;
+
+	err = refill_bpffs_ensure(NULL);
+	if (err)
+		return err;
+	snprintf(path, sizeof(path), "%s", pin_dir);
+	while (statfs(path, &st)) {
+		if (errno != ENOENT)
+			return -errno;
+		slash = strrchr(path, '/');
+		if (!slash)
+			return -ENOENT;
+		if (slash == path)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+	}
+	if (st.f_type != BPF_FS_MAGIC)
+		return -ENOTSUP;
+	/* Parents too: refill_object_prepare() creates only the last one. */
+	return bpffs_mkdir_p(pin_dir);
+}
+
+/*
+ * Hold an exclusive lock on the pin directory (as xdp-tools do) so that
+ * two attaches cannot both pass the "already attached" check. Released
+ * when the descriptor closes. Return: the descriptor or -errno.
+ */
+static int prog_lock(const char *pin_dir)
+{
+	int fd = open(pin_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	if (flock(fd, LOCK_EX)) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	return fd;
 }
 
 static int do_attach(struct cli *cli, int argc, char **argv)
@@ -290,7 +349,7 @@ static int do_attach(struct cli *cli, int argc, char **argv)
 	const char *dev;
 	uint64_t seed = 0;
 	char buf[256];
-	int err, status = CLI_ERROR;
+	int err, lock = -1, status = CLI_ERROR;
 
 	REQ_ARGS(1);
 	dev = GET_ARG();
@@ -309,10 +368,23 @@ static int do_attach(struct cli *cli, int argc, char **argv)
 	ifindex = if_nametoindex(dev);
 	if (!ifindex)
 		return cli_error(cli, "no interface '%s' in this network namespace", dev);
+	err = prog_check_bpffs(cli->pin_dir);
+	if (err == -ENOTSUP)
+		return cli_error(cli, "%s is not on a bpffs mount: maps cannot be pinned there",
+				 cli->pin_dir);
+	if (err)
+		return cli_error(cli, "cannot check the pin path %s: %s", cli->pin_dir,
+				 xdpdns_strerror(err));
+	lock = prog_lock(cli->pin_dir);
+	if (lock < 0)
+		return cli_error(cli, "cannot lock %s: %s", cli->pin_dir,
+				 xdpdns_strerror(lock));
 	err = prog_scan(cli->pin_dir, ifindex, &rows);
 	free(rows);
-	if (err > 0)
-		return cli_error(cli, "xdp_dns is already attached to %s", dev);
+	if (err > 0) {
+		status = cli_error(cli, "xdp_dns is already attached to %s", dev);
+		goto out;
+	}
 
 	skel = xdp_dns_bpf__open();
 	if (!skel) {
@@ -363,6 +435,8 @@ out:
 	/* Closing the handles leaves the program attached: libxdp pinned it. */
 	attach_program_close(xprog);
 	xdp_dns_bpf__destroy(skel);
+	if (lock >= 0)
+		close(lock);
 	return status;
 }
 

@@ -10,6 +10,8 @@
 #include "dnssec/nsec3.h"
 #include "util/error.h"
 
+#define VAL_VISITED_MAX 64
+
 struct actx {
 	struct val_chain *c;
 	const struct val_sections *vs;
@@ -137,6 +139,12 @@ static enum val_status check_set(struct actx *a, const struct val_rrset *set,
 				      "no RRSIG for %s %s in a signed zone", t,
 				      ty);
 	}
+	/* RFC 4035 5.3.1 and 2.4: a DS RRset belongs to the parent side
+	 * of the cut; the child cannot vouch for its own DS. */
+	if (set->type == DNS_TYPE_DS && set->owner[0] != 0 &&
+	    dns_name_equal(signer, set->owner))
+		return val_result_set(r, VAL_BOGUS, DNS_EDE_DNSSEC_BOGUS,
+				      "DS RRset signed by its own zone");
 	st = signer_keys(a, set->owner, signer, &ks, r);
 	if (st != VAL_SECURE)
 		return st;
@@ -200,16 +208,17 @@ static enum val_status negative(struct actx *a, const uint8_t *name,
 				      "unsigned %s for %s in a signed zone",
 				      nx ? "NXDOMAIN" : "no data answer", t);
 	}
-	st = signer_keys(a, name, zone, &ks, r);
-	if (st != VAL_SECURE) {
-		if (st == VAL_BOGUS && !dns_name_is_subdomain(zone, anchor)) {
-			text_of(zone, u, sizeof(u));
-			val_result_set(r, VAL_BOGUS, DNS_EDE_DNSSEC_BOGUS,
-				       "denial for %s by %s, above its trust "
-				       "anchor", t, u);
-		}
-		return st;
+	/* A denial signed above the closest anchor of the name never
+	 * answers for it (DESIGN.md "Private anchors"). */
+	if (!dns_name_is_subdomain(zone, anchor)) {
+		text_of(zone, u, sizeof(u));
+		return val_result_set(r, VAL_BOGUS, DNS_EDE_DNSSEC_BOGUS,
+				      "denial for %s by %s, above its trust "
+				      "anchor", t, u);
 	}
+	st = signer_keys(a, name, zone, &ks, r);
+	if (st != VAL_SECURE)
+		return st;
 	/* RFC 2308 3 and RFC 4035 3.1.3: a negative answer carries the
 	 * zone's SOA; without it the denial cannot be cached or trusted. */
 	if (!have_soa || !dns_name_equal(soa.owner, zone))
@@ -266,6 +275,51 @@ static bool find_dname(const struct val_sections *vs, const uint8_t *name,
 	return false;
 }
 
+/* The answer RRsets the chain from QNAME went through. */
+struct visited {
+	const uint8_t *owner[VAL_VISITED_MAX];
+	uint16_t type[VAL_VISITED_MAX];
+	size_t n;
+};
+
+static void visit(struct visited *v, const struct val_rrset *set)
+{
+	if (v->n < VAL_VISITED_MAX) {
+		v->owner[v->n] = set->owner;
+		v->type[v->n++] = set->type;
+	}
+}
+
+/* Every other RRset of the answer section is unexplained: a resolver
+ * must not pass it on as validated data (it could be anything). */
+static void unexplained(const struct val_sections *vs,
+			const struct visited *v, struct val_result *res)
+{
+	char t[DNS_NAME_TEXT_MAXLEN], ty[16];
+	struct val_result link;
+
+	for (size_t i = 0; i < vs->n[DNS_SECTION_ANSWER]; i++) {
+		struct val_rrset set;
+		bool seen = false;
+
+		if (!val_sections_set(vs, DNS_SECTION_ANSWER, i, &set))
+			continue;
+		for (size_t k = 0; k < v->n && !seen; k++)
+			seen = v->type[k] == set.type &&
+			       dns_name_equal(v->owner[k], set.owner);
+		if (seen)
+			continue;
+		text_of(set.owner, t, sizeof(t));
+		dns_type_to_text(set.type, ty, sizeof(ty));
+		val_result_init(&link);
+		val_result_set(&link, VAL_BOGUS, DNS_EDE_DNSSEC_BOGUS,
+			       "answer section holds %s %s, outside the chain "
+			       "from the question", t, ty);
+		val_result_merge(res, &link);
+		return;
+	}
+}
+
 /* Stop combining once the answer cannot get better than Insecure. */
 static bool finished(const struct val_result *acc)
 {
@@ -280,6 +334,7 @@ int val_answer_validate(struct val_chain *c, const struct dns_msg *msg,
 	struct val_sections vs;
 	struct val_budget b;
 	struct val_result link;
+	struct visited seen = { .n = 0 };
 	struct actx a;
 	uint16_t qtype;
 	int err;
@@ -319,6 +374,7 @@ int val_answer_validate(struct val_chain *c, const struct dns_msg *msg,
 		}
 		if (val_sections_find(&vs, DNS_SECTION_ANSWER, name, qtype,
 				      &set)) {
+			visit(&seen, &set);
 			check_set(&a, &set, &link);
 			val_result_merge(res, &link);
 			break;
@@ -330,6 +386,7 @@ int val_answer_validate(struct val_chain *c, const struct dns_msg *msg,
 			uint8_t prefix[DNS_NAME_MAXLEN];
 			size_t plen;
 
+			visit(&seen, &set);
 			check_set(&a, &set, &link);
 			val_result_merge(res, &link);
 			if (finished(res))
@@ -361,12 +418,14 @@ int val_answer_validate(struct val_chain *c, const struct dns_msg *msg,
 				val_result_merge(res, &link);
 				break;
 			}
+			visit(&seen, &cname);
 			dns_name_copy(name, target);
 			continue;
 		}
 		if (qtype != DNS_TYPE_CNAME &&
 		    val_sections_find(&vs, DNS_SECTION_ANSWER, name,
 				      DNS_TYPE_CNAME, &set)) {
+			visit(&seen, &set);
 			check_set(&a, &set, &link);
 			val_result_merge(res, &link);
 			if (finished(res) || set.count != 1)
@@ -379,6 +438,8 @@ int val_answer_validate(struct val_chain *c, const struct dns_msg *msg,
 		val_result_merge(res, &link);
 		break;
 	}
+	if (!finished(res))
+		unexplained(&vs, &seen, res);
 	if (res->status == VAL_SECURE && !res->reason[0])
 		val_result_set(res, VAL_SECURE, 0, "%s", "validated");
 	val_sections_release(&vs);

@@ -28,7 +28,9 @@
  * signed) from the zone of that name. Wildcard expansions need the proof
  * that the next closer name does not exist. A proof signed by a zone
  * above the closest anchor of the name is refused, so a parent's denial
- * never hides a privately anchored zone. The answer is Secure only if
+ * never hides a privately anchored zone. An answer-section RRset that
+ * is not on the chain from QNAME makes the answer Bogus (nothing vouches
+ * for it; a cache must not keep it). The answer is Secure only if
  * every link is; otherwise the worst link decides (Insecure <
  * Indeterminate < Bogus). Rcodes other than NOERROR and NXDOMAIN are
  * Indeterminate (nothing to validate).

@@ -131,10 +131,16 @@ int val_chain_add(struct val_chain *c, const uint8_t *wire, size_t len)
 	dns_name_to_lower(e->name);
 	e->qtype = e->msg.question[0].qtype;
 
-	forget(c);
+	/*
+	 * A new (name, type) cannot change a remembered outcome: every
+	 * outcome was reached with all the responses above it present, and
+	 * the walk from an anchor never skips a label. Replacing a response
+	 * can change everything below it, so then everything is forgotten.
+	 */
 	for (size_t i = 0; i < c->count; i++) {
 		if (c->e[i]->qtype == e->qtype &&
 		    dns_name_equal(c->e[i]->name, e->name)) {
+			forget(c);
 			entry_free(c->e[i]);
 			c->e[i] = e;
 			return 0;

@@ -70,8 +70,9 @@ void val_chain_free(struct val_chain *c);
  * @len:  its length.
  *
  * The question (first entry) names what it answers; a response for the
- * same name and type replaces the earlier one. Remembered outcomes are
- * forgotten (the new data may change them).
+ * same name and type replaces the earlier one, and then every remembered
+ * outcome is forgotten (the new data may change them); a response for a
+ * new name and type keeps them (nothing remembered depended on it).
  *
  * Return: 0; -EINVAL when the question is not DS or DNSKEY; XDPDNS_ESPACE
  * at VAL_CHAIN_MAX_ENTRIES; a parse error; -ENOMEM.
