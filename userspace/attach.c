@@ -5,6 +5,7 @@
 #include <linux/ethtool.h>
 #include <linux/sockios.h>
 #include <net/if.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -165,6 +166,23 @@ int attach_detach_by_name(const char *ifname, const char *prog_name)
 out:
 	xdp_multiprog__close(mp);
 	return count;
+}
+
+static int attach_print_verbose(enum libxdp_print_level level,
+				const char *format, va_list args)
+{
+	return vfprintf(stderr, format, args);
+}
+
+static int attach_print_quiet(enum libxdp_print_level level,
+			      const char *format, va_list args)
+{
+	return 0;
+}
+
+void attach_set_print(bool verbose)
+{
+	libxdp_set_print(verbose ? attach_print_verbose : attach_print_quiet);
 }
 
 void attach_program_close(struct xdp_program *prog)

@@ -70,6 +70,13 @@ int attach_detach(struct xdp_program *prog, const char *ifname,
  */
 int attach_detach_by_name(const char *ifname, const char *prog_name);
 
+/**
+ * attach_set_print() - send libxdp's messages to stderr (@verbose) or
+ * drop them: by default libxdp prints its fallbacks itself, while every
+ * failure also comes back to the caller as an error code.
+ */
+void attach_set_print(bool verbose);
+
 /** attach_program_close() - free a handle from attach_program(); NULL-safe. */
 void attach_program_close(struct xdp_program *prog);
 

@@ -12,6 +12,7 @@
 
 #include "dns/name.h"
 #include "dns/rr.h"
+#include "attach.h"
 #include "main.h"
 #include "util/error.h"
 #include "xdpdns/version.h"
@@ -300,6 +301,7 @@ int main(int argc, char **argv)
 	jw_init(&cli.jw, cli.pretty);
 	/* libxdp logs through libbpf's print function too. */
 	libbpf_set_print(cli.debug ? cli_libbpf_print : cli_libbpf_quiet);
+	attach_set_print(cli.debug);
 	argc -= optind;
 	argv += optind;
 	if (version)
