@@ -2,9 +2,12 @@
 /* Nanoseconds per packet of the XDP responder under BPF_PROG_TEST_RUN, beside a do-nothing program. */
 #include "../tests/bpf/test_xdp_lib.h"
 #include "xdp_pass.skel.h"
+#include "xdp_bench_probe.skel.h"
 
 #define BENCH_REPEAT 1000000
-#define BENCH_ROUNDS 5
+#define BENCH_ROUNDS 7
+/* Operations each probe program repeats (bpf/xdp_bench_probe.bpf.c). */
+#define PROBE_OPS 4
 
 struct bench_case {
 	const char *name;
@@ -16,6 +19,7 @@ struct bench_case {
 	int verdict;		/* of every run */
 	int counter;		/* must move by the repeat count */
 	int still;		/* must not move at all, or -1 */
+	int ops;		/* probe: operations per run, else 0 */
 	double ns[BENCH_ROUNDS];
 };
 
@@ -153,6 +157,27 @@ static int put_entries(void)
 	return 0;
 }
 
+/* Load every probe program and put the keys their lookups find. */
+static struct xdp_bench_probe_bpf *probes_load(void)
+{
+	struct xdp_bench_probe_bpf *pr = xdp_bench_probe_bpf__open();
+	struct bpf_program *prog;
+	__u32 k20[5] = { 1, 2, 3, 4, 5 }, v = 1;
+	__u64 k16[2] = { 7, 8 }, v64 = 1;
+
+	if (!pr)
+		return NULL;
+	bpf_object__for_each_program(prog, pr->obj)
+		bpf_program__set_autoload(prog, true);
+	if (xdp_bench_probe_bpf__load(pr) ||
+	    bpf_map_update_elem(bpf_map__fd(pr->maps.probe_hash20), k20, &v, BPF_ANY) ||
+	    bpf_map_update_elem(bpf_map__fd(pr->maps.probe_lru16), k16, &v64, BPF_ANY)) {
+		xdp_bench_probe_bpf__destroy(pr);
+		return NULL;
+	}
+	return pr;
+}
+
 int main(void)
 {
 	struct tx_frame_opts o4 = { .family = 4 };
@@ -160,7 +185,8 @@ int main(void)
 	struct tx_frame_opts other_addr = { .family = 4, .dst = tx_other4 };
 	struct xdp_pass_bpf *pass;
 	struct xdp_dns_bpf *skel;
-	struct bench_case cases[12];
+	struct xdp_bench_probe_bpf *pr;
+	struct bench_case cases[24];
 	double base, restore, restore_grow;
 	int ncase = 0, i, r, dns_fd, bench_fd, restore_fd, pass_fd;
 
@@ -170,7 +196,8 @@ int main(void)
 	}
 	skel = tx_load(&maps, true);
 	pass = xdp_pass_bpf__open_and_load();
-	if (!skel || !pass || put_entries()) {
+	pr = probes_load();
+	if (!skel || !pass || !pr || put_entries()) {
 		fprintf(stderr, "xdp_bench: cannot load or fill the cache\n");
 		return 1;
 	}
@@ -191,6 +218,14 @@ int main(void)
 		c->verdict = v;                                           \
 		c->counter = cnt;                                         \
 		c->still = st;                                            \
+	} while (0)
+#define PROBE(n, prog)                                                    \
+	do {                                                              \
+		CASE(n, bpf_program__fd(pr->progs.prog),                  \
+		     make_query(cases[ncase].frame, "www.example.com",    \
+				false, false, &o4),                       \
+		     false, XDP_PASS, -1, -1);                            \
+		cases[ncase - 1].ops = PROBE_OPS;                         \
 	} while (0)
 
 	CASE("do-nothing XDP program", pass_fd,
@@ -222,6 +257,17 @@ int main(void)
 	     make_query(cases[ncase].frame, "www.example.com", false, false, &other_addr),
 	     false, XDP_PASS, XDPDNS_CNT_SEEN, XDPDNS_CNT_OURS);
 
+	PROBE("empty BPF-to-BPF call (global function)", probe_bpf_call);
+	PROBE("helper call, near-empty body (bpf_get_prandom_u32)", probe_helper_prandom);
+	PROBE("bpf_ktime_get_boot_ns", probe_ktime_boot);
+	PROBE("bpf_ktime_get_coarse_ns", probe_ktime_coarse);
+	PROBE("per-CPU array lookup (inlined) + increment", probe_pcpu_inc);
+	PROBE("hash lookup, 20-byte key, found", probe_hash20_hit);
+	PROBE("hash lookup, 20-byte key, absent", probe_hash20_miss);
+	PROBE("LRU hash lookup, 16-byte key, found", probe_lru16_hit);
+	PROBE("bpf_xdp_adjust_tail (+16 or -16)", probe_adjust_tail);
+	PROBE("bpf_xdp_store_bytes, 8 bytes", probe_store_bytes);
+
 	/* Rounds interleave the cases so that noise hits all of them alike. */
 	for (r = 0; r < BENCH_ROUNDS; r++) {
 		for (i = 0; i < ncase; i++) {
@@ -241,6 +287,8 @@ int main(void)
 	for (i = 0; i < ncase; i++) {
 		double m = median(&cases[i]);
 
+		if (cases[i].ops)
+			continue;
 		if (cases[i].verdict == XDP_TX)
 			printf("| %s | %.1f | %+.1f | %.1f .. %.1f |\n", cases[i].name,
 			       m, m - base, m - restore_grow, m - restore);
@@ -252,7 +300,18 @@ int main(void)
 	       "previous answer). \"Net of harness\" subtracts the restore-only\n"
 	       "program that also grows the frame (lower bound: one grow too many)\n"
 	       "or that does not (upper bound: the shrink not subtracted).\n");
+	printf("\n| operation (probe program repeats it %d times) | ns/run | ns per operation |\n",
+	       PROBE_OPS);
+	printf("|---|---:|---:|\n");
+	for (i = 0; i < ncase; i++) {
+		double m = median(&cases[i]);
+
+		if (cases[i].ops)
+			printf("| %s | %.1f | %.1f |\n", cases[i].name, m,
+			       (m - base) / cases[i].ops);
+	}
 	refill_maps_close(&maps);
+	xdp_bench_probe_bpf__destroy(pr);
 	xdp_pass_bpf__destroy(pass);
 	xdp_dns_bpf__destroy(skel);
 	return 0;
