@@ -49,13 +49,10 @@ DAEMON_OBJS := $(patsubst %.c,$(OUTPUT)/%.o,$(DAEMON_SRCS))
 CLI_SRCS := $(wildcard tools/xdpdns/*.c)
 CLI_OBJS := $(patsubst %.c,$(OUTPUT)/%.o,$(CLI_SRCS))
 
-PROGS :=
-ifneq ($(wildcard userspace/main.c),)
-PROGS += xdpdnsd
-endif
-ifneq ($(wildcard tools/xdpdns/main.c),)
-PROGS += xdpdns
-endif
+# The programs go to the top of the tree; sanitizer builds keep theirs in
+# their own output tree so that they never replace the normal ones.
+BINDIR ?= .
+PROGS := $(BINDIR)/xdpdnsd $(BINDIR)/xdpdns
 
 # --- tests --------------------------------------------------------------
 # Unit tests link the library; BPF tests also load skeletons. Daemon
@@ -99,11 +96,11 @@ $(LIB): $(LIB_OBJS)
 	$(Q)rm -f $@
 	$(Q)ar rcs $@ $^
 
-xdpdnsd: $(DAEMON_OBJS) $(LIB)
+$(BINDIR)/xdpdnsd: $(DAEMON_OBJS) $(LIB)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-xdpdns: $(CLI_OBJS) $(DAEMON_MODS) $(LIB)
+$(BINDIR)/xdpdns: $(CLI_OBJS) $(DAEMON_MODS) $(LIB)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
@@ -139,7 +136,7 @@ fuzz-bins: $(FUZZ_BINS)
 
 # Unit tests under AddressSanitizer and UBSan, in a separate output tree.
 asan: deps
-	$(Q)$(MAKE) --no-print-directory OUTPUT=.output/asan \
+	$(Q)$(MAKE) --no-print-directory OUTPUT=.output/asan BINDIR=.output/asan \
 		CFLAGS="-g -O1 $(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" tests
 	$(Q)OUTPUT=.output/asan ./tests/run.sh unit
 
