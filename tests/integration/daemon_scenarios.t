@@ -32,17 +32,55 @@ d = Daemon(work, ["--listen", "198.18.2.1", "--upstream", env["LAB_UPSTREAM"],
                   "--trust-anchor", env["LAB_ANCHOR_DS"],
                   "--trust-anchor", env["LAB_MESH_DS"]],
            prefix=["nsenter", "--net=/run/netns/" + env["LAB_NS_FWD"]])
+ROOT_ONLY = ["--listen", "198.18.2.1", "--upstream", env["LAB_UPSTREAM"],
+             "--trust-anchor", env["LAB_ANCHOR_DS"]]
+EXTRA = 3       # tests after the table: the private zone without its anchor
+
+
+def private_zone_without_anchor(n):
+    """www.mesh.internal. has no DS in any parent and the root denies
+    internal.: with the root anchor alone it must not validate as Secure."""
+    d2 = Daemon(work + "/root-only", ROOT_ONLY,
+                prefix=["nsenter", "--net=/run/netns/" + env["LAB_NS_FWD"]])
+    failed = 0
+    if not d2.start():
+        print("not ok %d - daemon with the root anchor only started" % n)
+        return 1 + (EXTRA - 1)
+    try:
+        print("ok %d - daemon with the root anchor only started" % n)
+        s = [x for x in scenarios.load()
+             if x.qname == "www.mesh.internal." and x.flags == {"do"}][0]
+        r = scenarios.query(s, "198.18.2.1")
+        good = r.msg is not None and r.ad == 0
+        print("%s %d - www.mesh.internal. A without its anchor: no AD (%s)"
+              % ("ok" if good else "not ok", n + 1, r.summary()))
+        failed += not good
+        good = r.rcode == "SERVFAIL"
+        print("%s %d - and SERVFAIL: the root's denial of internal. "
+              "contradicts the data (%s)"
+              % ("ok" if good else "not ok", n + 2, r.summary()))
+        failed += not good
+    finally:
+        d2.stop()
+    return failed
+
+
 rc = 1
 try:
+    table = scenarios.load()
+    print("1..%d" % (2 * len(table) + EXTRA))
     if not d.start():
-        print("1..1\nnot ok 1 - daemon started\n# " + d.logtext().replace("\n", "\n# "))
+        print("not ok 1 - daemon started\n# " + d.logtext().replace("\n", "\n# "))
     else:
-        failed = scenarios.run_tap("198.18.2.1", mode="rfc")
-        rc = 1 if failed else 0
+        failed = scenarios.run_tap("198.18.2.1", mode="rfc",
+                                   reference=env["LAB_VALIDATOR"],
+                                   plan_extra=EXTRA)
         status = d.stop()
         if status != 0:
             print("# daemon exit status %s" % status)
-            rc = 1
+            failed += 1
+        failed += private_zone_without_anchor(2 * len(table) + 1)
+        rc = 1 if failed else 0
 finally:
     d.stop()
     shutil.rmtree(work, ignore_errors=True)

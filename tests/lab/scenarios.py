@@ -188,27 +188,68 @@ def compare(s, r, mode="rfc"):
 	return (not bad), "; ".join(bad) or r.summary()
 
 
-def run_tap(server, port=53, mode="rfc", grep=None, path=TABLE, out=sys.stdout):
+def answer_rrsets(r):
+	"""The answer section as a set of (owner, type, RDATA) apart from TTLs
+	and case, for comparing two servers."""
+	out = set()
+	if r.msg is None:
+		return out
+	for rrset in r.msg.answer:
+		for rd in rrset:
+			out.add((rrset.name.to_text().lower(), rrset.rdtype,
+				 rd.to_text().lower()))
+	return out
+
+
+def run_tap(server, port=53, mode="rfc", grep=None, path=TABLE,
+	    out=sys.stdout, reference=None, plan_extra=None):
 	"""Runs the table against server and prints TAP; returns the number
-	of failed lines."""
+	of failed lines. With reference (an address), each line is also asked
+	of it, in table order, and on every line where the reference is not
+	known to deviate the two answer sections must hold the same RRsets
+	apart from TTLs. plan_extra: tests the caller adds after the table
+	(None: the plan is printed here, closing the output)."""
 	table = load(path)
 	if grep:
 		table = [s for s in table if grep in s.qname or grep in s.comment]
-	out.write("1..%d\n" % len(table))
+	per_line = 2 if reference else 1
+	if plan_extra is None:
+		out.write("1..%d\n" % (len(table) * per_line))
 	failed = 0
-	for i, s in enumerate(table, 1):
+	n = 0
+	for s in table:
 		r = query(s, server, port)
 		ok, msg = compare(s, r, mode)
 		note = ""
 		if mode == "reference" and s.deviation:
 			note = " (reference deviates: %s)" % s.deviation[0]
+		n += 1
 		out.write("%s %d - %s: %s %s%s -- %s\n" % (
-			"ok" if ok else "not ok", i, s.label(), s.security,
+			"ok" if ok else "not ok", n, s.label(), s.security,
 			s.rcode, note, s.comment))
 		if not ok:
 			failed += 1
 			out.write("#   line %d: %s\n#   got %s\n" %
 				  (s.line, msg, r.summary()))
+		if reference:
+			ref = query(s, reference, port)
+			n += 1
+			if s.deviation:
+				out.write("ok %d - %s: answer RRsets # SKIP the "
+					  "reference deviates (%s)\n" %
+					  (n, s.label(), s.deviation[0]))
+			else:
+				got, want = answer_rrsets(r), answer_rrsets(ref)
+				same = got == want and not ref.error
+				out.write("%s %d - %s: answer RRsets equal the "
+					  "reference's\n" %
+					  ("ok" if same else "not ok", n, s.label()))
+				if not same:
+					failed += 1
+					out.write("#   only ours: %s\n#   only the "
+						  "reference's: %s\n" %
+						  (sorted(got - want),
+						   sorted(want - got)))
 		out.flush()
 	return failed
 
