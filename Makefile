@@ -24,7 +24,7 @@ CFLAGS ?= -g $(OPT_CFLAGS)
 XCFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
 	-D_GNU_SOURCE -D_FORTIFY_SOURCE=2 -fstack-protector-strong \
 	-Iinclude -Iuserspace -Itests/unit -I$(OUTPUT)
-LDLIBS := -lxdp -lbpf -lelf -lz -lssl -lcrypto -lyaml -lpthread
+LDLIBS := -lxdp -lbpf -lelf -lz -lssl -lcrypto -lyaml -lmicrohttpd -lpthread
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
 

@@ -9,7 +9,7 @@ zlib1g-dev pkg-config libyaml-dev libclang-rt-14-dev libmicrohttpd-dev"
 TEST_PKGS="knot knot-dnsutils knot-dnssecutils ldnsutils unbound unbound-anchor
 dnsperf bind9-dnsutils python3 python3-dnspython python3-cryptography iproute2
 ethtool perl xdp-tools
-python3-yaml python3-prometheus-client yamllint vagrant"
+python3-yaml python3-prometheus-client yamllint vagrant vagrant-libvirt dns-root-data"
 
 missing=""
 for pkg in $BUILD_PKGS $TEST_PKGS; do

@@ -119,6 +119,11 @@ static void format_double(char *out, size_t size, double v)
 		snprintf(out, size, v > 0 ? "+Inf" : "-Inf");
 		return;
 	}
+	/* Whole numbers (entry counts, expiry times) stay plain integers. */
+	if (v == trunc(v) && fabs(v) < 1e15) {
+		snprintf(out, size, "%.0f", v);
+		return;
+	}
 	for (prec = 1; prec < 17; prec++) {
 		snprintf(out, size, "%.*g", prec, v);
 		if (strtod(out, NULL) == v)
@@ -366,8 +371,8 @@ int metrics_buf_finish(struct metrics_buf *buf, char **text, size_t *len)
 		if (!err && f->samples.len)
 			err = sb_add(&out, f->samples.data, f->samples.len);
 	}
-	if (!err && !out.data)
-		err = sb_reserve(&out, 0);
+	if (!err && !out.data && !(err = sb_reserve(&out, 0)))
+		out.data[0] = '\0';
 	metrics_buf_free(buf);
 	if (err) {
 		free(out.data);
@@ -470,7 +475,9 @@ int metrics_render_xdp(struct metrics_buf *buf, const struct refill_maps *maps)
 			"Frame bytes of the answers the XDP program sent.",
 			NULL, sum.counter[XDPDNS_CNT_BYTES_SENT]);
 	metrics_counter(buf, "xdpdns_requests_total",
-			"Queries answered, by path and transport.", xdp_udp,
+			"Queries by path (xdp: answered by the XDP program; "
+			"daemon: received by the daemon) and transport.",
+			xdp_udp,
 			sum.counter[XDPDNS_CNT_ANSWERED]);
 	metrics_counter(buf, "xdpdns_cache_hits_total",
 			"Answers served from a cache.", xdp_cache,
