@@ -75,16 +75,120 @@ demo_private_anchor() {
 	ask "$LAB_VALIDATOR" +dnssec www.mesh.internal. A
 }
 
+# --- xdpdnsd with its XDP fast path -------------------------------------------
+# The daemon runs in the forwarder namespace (entered with nsenter, not
+# "ip netns exec", so that it sees /sys/fs/bpf), listens on the address
+# the clients see, and attaches xdp_dns to the veth towards them. Maps go
+# to a pin directory of the demo's own, removed at the end.
+PIN=/sys/fs/bpf/xdpdns-demo
+DEMO_RUN=/run/xdpdns-demo
+CTL=$DEMO_RUN/control.sock
+DAEMON_PID=
+
+demo_cleanup() {
+	if [ -n "$DAEMON_PID" ]; then
+		kill "$DAEMON_PID" 2>/dev/null || true
+		wait "$DAEMON_PID" 2>/dev/null || true
+	fi
+	rm -rf "$PIN" "$DEMO_RUN"
+	$LAB stop >/dev/null 2>&1 || true
+}
+
+# X ARGS: the xdpdns CLI beside the daemon.
+X() {
+	nsenter --net="/run/netns/$LAB_NS_FWD" ./xdpdns --pin-path "$PIN" --control "$CTL" "$@"
+}
+
+# counters: the XDP program's answers and the queries the daemon's sockets saw.
+counters() {
+	X -j stats | /usr/bin/python3 -c '
+import json, sys
+j = json.load(sys.stdin)
+k = j["kernel"]["counters"] if j.get("kernel") else {}
+d = j["daemon"]["queries"] if j.get("daemon") else {}
+print("    counters: xdp answered=%s passed-up(miss)=%s | daemon udp queries=%s"
+      % (k.get("answered"), k.get("pass_miss"), d.get("udp")))'
+}
+
+demo_xdpdnsd_start() {
+	section "Start xdpdnsd in $LAB_NS_FWD: XDP on $LAB_VETH_FWDC (generic), upstream $LAB_UPSTREAM"
+	srv=${LAB_VETH_FWDC4%/*}
+	rm -rf "$PIN" "$DEMO_RUN"
+	mkdir -p "$DEMO_RUN"
+	trap 'demo_cleanup' EXIT
+	set -- --listen "$srv" --upstream "$LAB_UPSTREAM" \
+		--trust-anchor "$LAB_ANCHOR_DS" --trust-anchor "$LAB_MESH_DS" \
+		--interface "$LAB_VETH_FWDC" --xdp-mode generic \
+		--pin-path "$PIN" --control-socket "$CTL"
+	echo "\$ nsenter --net=/run/netns/$LAB_NS_FWD xdpdnsd $*"
+	nsenter --net="/run/netns/$LAB_NS_FWD" ./xdpdnsd "$@" >"$DEMO_RUN/xdpdnsd.log" 2>&1 &
+	DAEMON_PID=$!
+	i=0
+	until X -j stats 2>/dev/null | grep -q '"daemon":{'; do
+		i=$((i + 1))
+		if [ $i -gt 100 ] || ! kill -0 "$DAEMON_PID" 2>/dev/null; then
+			echo "demo: xdpdnsd did not start:" >&2
+			cat "$DEMO_RUN/xdpdnsd.log" >&2
+			exit 1
+		fi
+		sleep 0.1
+	done
+	sed 's/^/    /' "$DEMO_RUN/xdpdnsd.log"
+	echo "\$ xdpdns prog show"
+	X prog show | sed 's/^/    /'
+	SRV=$srv
+}
+
+demo_xdp_hit() {
+	section "First query: not in the kernel cache, the daemon validates, answers, refills"
+	counters
+	ask "$SRV" +dnssec www.alg13.test. A
+	counters
+	section "Same query again: answered by XDP (answered moves, the daemon's counter does not)"
+	ask "$SRV" +dnssec www.alg13.test. A
+	counters
+}
+
+demo_xdp_bogus() {
+	section "Bogus name through xdpdnsd: SERVFAIL with its Extended DNS Error, never cached in the kernel"
+	ask "$SRV" +dnssec www.expired.test. A
+}
+
+demo_xdp_insecure() {
+	section "Insecure answer through xdpdnsd (no AD), then again from XDP"
+	ask "$SRV" +dnssec www.insecure.test. A
+	counters
+	ask "$SRV" +dnssec www.insecure.test. A
+	counters
+}
+
+demo_xdp_summary() {
+	section "xdpdns stats"
+	X stats | sed 's/^/    /'
+	section "xdpdns cache show (the kernel cache)"
+	X cache show | sed 's/^/    /'
+}
+
 demo_start_lab
 demo_secure
 demo_insecure
 demo_bogus
 demo_nxdomain_nsec3
 demo_private_anchor
+demo_xdpdnsd_start
+demo_xdp_hit
+demo_xdp_bogus
+demo_xdp_insecure
+demo_xdp_summary
 
 section "Lab start time"
 echo "$start_out" | grep 'started in'
-section "Stop the lab"
+section "Stop xdpdnsd and the lab"
+kill "$DAEMON_PID"
+wait "$DAEMON_PID" || true
+DAEMON_PID=
+tail -n 3 "$DEMO_RUN/xdpdnsd.log" | sed 's/^/    /'
+rm -rf "$PIN" "$DEMO_RUN"
 $LAB stop
 trap - EXIT INT TERM HUP PIPE
-echo "lab stopped: namespaces and processes removed"
+echo "lab stopped: xdpdnsd, namespaces and processes removed, pins deleted"

@@ -14,6 +14,7 @@
 #include "config.h"
 #include "dnssec/anchor.h"
 #include "util/error.h"
+#include "xdpdns/shared.h"
 
 void config_defaults(struct config *cfg)
 {
@@ -23,6 +24,8 @@ void config_defaults(struct config *cfg)
 	snprintf(cfg->control_socket, sizeof(cfg->control_socket), "%s",
 		 CONFIG_DEFAULT_CONTROL);
 	cfg->xdp_mode = ATTACH_MODE_AUTO;
+	snprintf(cfg->pin_path, sizeof(cfg->pin_path), "%s", XDPDNS_PIN_DIR_DEFAULT);
+	cfg->kernel_entries = XDPDNS_CACHE_ENTRIES_DEFAULT;
 	cfg->log_level = LOG_LEVEL_INFO;
 	cfg->log_format = LOG_FORMAT_PLAIN;
 	cfg->cache_memory = 64ull << 20;
@@ -35,6 +38,9 @@ void config_defaults(struct config *cfg)
 	cfg->max_inflight = 16384;
 	cfg->max_tcp_clients = 1024;
 	cfg->edns_udp_size = CONFIG_EDNS_UDP_SIZE;
+	cfg->expiry_warning = 3 * 86400;
+	cfg->nta_default_ttl = 3600;
+	cfg->zone_inventory_max = 4096;
 }
 
 /* Split "ADDR[:PORT]", "[V6]:PORT" or a bare v6 address into a sockaddr. */
@@ -315,6 +321,8 @@ static int ycache(struct yctx *y, const char *key, yaml_node_t *k,
 	if (!strcmp(key, "failure-ttl"))
 		return yu32(y, v, path, CONFIG_FAILURE_TTL_MIN,
 			    CONFIG_FAILURE_TTL_MAX, &c->failure_ttl);
+	if (!strcmp(key, "kernel-entries"))
+		return yu32(y, v, path, 64, 1u << 24, &c->kernel_entries);
 	return yerr(y, k, path, "unknown key");
 }
 
@@ -340,6 +348,28 @@ static int yserver(struct yctx *y, const char *key, yaml_node_t *k,
 		if (!err)
 			c->edns_udp_size = (uint16_t)size;
 		return err;
+	}
+	return yerr(y, k, path, "unknown key");
+}
+
+/* "xdp": the fast path's pin directory and what happens on exit. */
+static int yxdp(struct yctx *y, const char *key, yaml_node_t *k,
+		yaml_node_t *v, const char *path)
+{
+	struct config *c = y->cfg;
+	const char *s;
+
+	if (!strcmp(key, "pin-path"))
+		return ystring(y, v, path, c->pin_path, sizeof(c->pin_path));
+	if (!strcmp(key, "keep-attached")) {
+		s = yscalar(v);
+		if (s && (!strcmp(s, "true") || !strcmp(s, "yes")))
+			c->keep_attached = true;
+		else if (s && (!strcmp(s, "false") || !strcmp(s, "no")))
+			c->keep_attached = false;
+		else
+			return yerr(y, v, path, "expected true or false");
+		return 0;
 	}
 	return yerr(y, k, path, "unknown key");
 }
@@ -414,6 +444,22 @@ static int yseq(struct yctx *y, yaml_node_t *v, const char *path,
 	return 0;
 }
 
+/* "dnssec": the zone inventory and negative trust anchors. */
+static int ydnssec(struct yctx *y, const char *key, yaml_node_t *k,
+		   yaml_node_t *v, const char *path)
+{
+	struct config *c = y->cfg;
+
+	if (!strcmp(key, "expiry-warning"))
+		return yu32(y, v, path, 0, 365 * 86400, &c->expiry_warning);
+	/* RFC 7646 8: an NTA lasts a week at most. */
+	if (!strcmp(key, "nta-default-ttl"))
+		return yu32(y, v, path, 1, 604800, &c->nta_default_ttl);
+	if (!strcmp(key, "zone-inventory-max"))
+		return yu32(y, v, path, 16, 1u << 20, &c->zone_inventory_max);
+	return yerr(y, k, path, "unknown key");
+}
+
 static int ytop(struct yctx *y, const char *key, yaml_node_t *k,
 		yaml_node_t *v, const char *path)
 {
@@ -475,8 +521,24 @@ static int ytop(struct yctx *y, const char *key, yaml_node_t *k,
 	}
 	if (!strcmp(key, "control-socket"))
 		return ystring(y, v, path, c->control_socket, sizeof(c->control_socket));
-	if (!strcmp(key, "interface"))
-		return ystring(y, v, path, c->interface, sizeof(c->interface));
+	if (!strcmp(key, "interface") || !strcmp(key, "interfaces")) {
+		/* One name, or a list of names. */
+		if (yscalar(v)) {
+			err = ystring(y, v, path, c->interface[0], IF_NAMESIZE);
+			if (!err)
+				c->interface_count = 1;
+			return err;
+		}
+		err = yseq(y, v, path, CONFIG_MAX_IFACES, &items, &n);
+		for (size_t i = 0; !err && i < n; i++)
+			err = ystring(y, yaml_document_get_node(y->doc, items[i]), path,
+				      c->interface[i], IF_NAMESIZE);
+		if (!err)
+			c->interface_count = (unsigned int)n;
+		return err;
+	}
+	if (!strcmp(key, "xdp"))
+		return ymap(y, v, path, yxdp);
 	if (!strcmp(key, "xdp-mode")) {
 		err = ystring(y, v, path, mode, sizeof(mode));
 		if (!err && attach_mode_parse(mode, &c->xdp_mode))
@@ -487,6 +549,8 @@ static int ytop(struct yctx *y, const char *key, yaml_node_t *k,
 		return ymap(y, v, path, ylog);
 	if (!strcmp(key, "cache"))
 		return ymap(y, v, path, ycache);
+	if (!strcmp(key, "dnssec"))
+		return ymap(y, v, path, ydnssec);
 	if (!strcmp(key, "server"))
 		return ymap(y, v, path, yserver);
 	return yerr(y, k, path, "unknown key");
@@ -563,7 +627,7 @@ int config_check(const struct config *cfg, char *err, size_t errlen)
 enum {
 	OPT_LISTEN = 256, OPT_UPSTREAM, OPT_ANCHOR, OPT_CONFIG, OPT_CHECK,
 	OPT_IFACE, OPT_XDPMODE, OPT_CONTROL, OPT_LOGFMT, OPT_LOGLEVEL,
-	OPT_WORKERS,
+	OPT_WORKERS, OPT_PINPATH, OPT_KEEP,
 };
 
 static const struct option config_options[] = {
@@ -578,6 +642,8 @@ static const struct option config_options[] = {
 	{ "log-format", required_argument, NULL, OPT_LOGFMT },
 	{ "log-level", required_argument, NULL, OPT_LOGLEVEL },
 	{ "workers", required_argument, NULL, OPT_WORKERS },
+	{ "pin-path", required_argument, NULL, OPT_PINPATH },
+	{ "keep-attached", no_argument, NULL, OPT_KEEP },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
 	{ 0 },
@@ -593,8 +659,11 @@ const char *config_usage(void)
 	       "  --upstream ADDR[:PORT]   forward to this recursor, repeatable;\n"
 	       "             tls://ADDR[:PORT]#NAME for DNS over TLS\n"
 	       "  --trust-anchor FILE      DNSSEC trust anchors, repeatable\n"
-	       "  --interface DEV          interface for the XDP program\n"
+	       "  --interface DEV          attach the XDP fast path there, repeatable\n"
 	       "  --xdp-mode MODE          auto, native or generic\n"
+	       "  --pin-path DIR           bpffs directory of the maps\n"
+	       "                           (default " XDPDNS_PIN_DIR_DEFAULT ")\n"
+	       "  --keep-attached          leave the XDP program attached on exit\n"
 	       "  --control-socket PATH    default " CONFIG_DEFAULT_CONTROL "\n"
 	       "  --log-format plain|json  --log-level error|warn|info|debug\n"
 	       "  --workers N              worker threads (default: one per CPU)\n"
@@ -605,7 +674,7 @@ const char *config_usage(void)
 int config_from_args(struct config *cfg, int argc, char *const argv[],
 		     enum config_action *action, char *err, size_t errlen)
 {
-	unsigned int nl = 0, nu = 0, na = 0;
+	unsigned int nl = 0, nu = 0, na = 0, ni = 0;
 	const char *file = NULL;
 	int opt, ret;
 
@@ -664,11 +733,23 @@ int config_from_args(struct config *cfg, int argc, char *const argv[],
 			*action = CONFIG_ACTION_CHECK;
 			break;
 		case OPT_IFACE:
-			if (strlen(optarg) >= sizeof(cfg->interface)) {
-				snprintf(err, errlen, "--interface %s: name too long", optarg);
+			if (strlen(optarg) >= IF_NAMESIZE || ni >= CONFIG_MAX_IFACES) {
+				snprintf(err, errlen, "--interface %s: name too long or too many",
+					 optarg);
 				return XDPDNS_ECONFIG;
 			}
-			strcpy(cfg->interface, optarg);
+			strcpy(cfg->interface[ni], optarg);
+			cfg->interface_count = ++ni;
+			break;
+		case OPT_PINPATH:
+			if (strlen(optarg) >= sizeof(cfg->pin_path)) {
+				snprintf(err, errlen, "--pin-path: path too long");
+				return XDPDNS_ECONFIG;
+			}
+			strcpy(cfg->pin_path, optarg);
+			break;
+		case OPT_KEEP:
+			cfg->keep_attached = true;
 			break;
 		case OPT_XDPMODE:
 			if (attach_mode_parse(optarg, &cfg->xdp_mode)) {

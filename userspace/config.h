@@ -15,6 +15,7 @@
 #define CONFIG_MAX_LISTEN 16
 #define CONFIG_MAX_UPSTREAMS 16
 #define CONFIG_MAX_ANCHORS 16
+#define CONFIG_MAX_IFACES 16
 #define CONFIG_ERR_LEN 512
 
 #define CONFIG_DEFAULT_LISTEN "127.0.0.53:53"
@@ -68,8 +69,13 @@ struct config {
 	char trust_anchor[CONFIG_MAX_ANCHORS][PATH_MAX];
 	unsigned int trust_anchor_count;
 	char control_socket[108];	/* sun_path size */
-	char interface[IF_NAMESIZE];	/* "" when XDP is not used */
+	/* XDP fast path: none configured means a plain userspace forwarder. */
+	char interface[CONFIG_MAX_IFACES][IF_NAMESIZE];
+	unsigned int interface_count;
 	enum attach_mode xdp_mode;
+	char pin_path[PATH_MAX];	/* bpffs directory of the shared maps */
+	bool keep_attached;		/* leave xdp_dns attached on exit */
+	uint32_t kernel_entries;	/* capacity of a new kernel cache map */
 	enum log_level log_level;
 	enum log_format log_format;
 	unsigned int workers;		/* 0: one per online CPU */
@@ -83,6 +89,9 @@ struct config {
 	uint32_t max_inflight;		/* client queries in flight per worker */
 	uint32_t max_tcp_clients;	/* TCP connections per worker */
 	uint16_t edns_udp_size;		/* our advertised UDP payload size */
+	uint32_t expiry_warning;	/* dnssec.expiry-warning: seconds, 0 off */
+	uint32_t nta_default_ttl;	/* dnssec.nta-default-ttl (RFC 7646) */
+	uint32_t zone_inventory_max;	/* dnssec.zone-inventory-max: zones kept */
 };
 
 /**

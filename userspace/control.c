@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <strings.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -14,12 +15,17 @@
 #include <unistd.h>
 
 #include "control.h"
+#include "kernel.h"
 #include "dns/name.h"
 #include "dns/rr.h"
+#include "dnssec/anchor.h"
+#include "dnssec/keytag.h"
 #include "resolve.h"
+#include "trust.h"
 #include "upstream.h"
 #include "util/error.h"
 #include "xdpdns/version.h"
+#include "zones.h"
 
 struct control {
 	struct server *srv;
@@ -27,7 +33,21 @@ struct control {
 	char path[108];
 	int (*reload)(void *arg);
 	void *reload_arg;
+	char errmsg[256];	/* a command's own error text, "" for none */
 };
+
+/* A command's failure in its own words (instead of the code's text). */
+static int ctl_fail(struct control *ctl, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int ctl_fail(struct control *ctl, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(ctl->errmsg, sizeof(ctl->errmsg), fmt, ap);
+	va_end(ap);
+	return code;
+}
 
 /* --- a growing string for the JSON answer ------------------------------ */
 
@@ -190,7 +210,21 @@ static int do_stats(struct control *ctl, const char *req, struct jbuf *b)
 			  (unsigned long long)ui[i].st.mismatched,
 			  (unsigned long long)ui[i].st.truncated);
 	}
-	jb_printf(b, "]}");
+	jb_printf(b, "]");
+	/* The XDP program's counters, when the daemon has the maps open. */
+	if (srv->kmaps) {
+		struct xdpdns_stats ks;
+
+		if (refill_stats_read(srv->kmaps, &ks, NULL, 0) > 0) {
+			jb_printf(b, ",\"kernel\":{");
+			for (int i = 0; i < XDPDNS_CNT_MAX; i++)
+				jb_printf(b, "%s\"%s\":%llu", i ? "," : "",
+					  refill_counter_name(i),
+					  (unsigned long long)ks.counter[i]);
+			jb_printf(b, "}");
+		}
+	}
+	jb_printf(b, "}");
 	return 0;
 }
 
@@ -241,16 +275,28 @@ static int do_cache_flush(struct control *ctl, const char *req, struct jbuf *b)
 {
 	char text[DNS_NAME_TEXT_MAXLEN];
 	uint8_t name[DNS_NAME_MAXLEN];
+	unsigned int kn = 0;
+	int kerr = 0;
 	size_t n;
 
+	/* The kernel cache holds copies of these answers: flush both. */
 	if (req_get(req, "name", text, sizeof(text))) {
 		if (dns_name_from_text(text, name) < 0)
 			return XDPDNS_ESYNTAX;
 		n = cache_flush_below(ctl->srv->cache, name);
+		if (ctl->srv->kmaps)
+			kerr = kernel_cache_flush_below(ctl->srv->kmaps, name, &kn);
 	} else {
 		n = cache_flush(ctl->srv->cache);
+		if (ctl->srv->kmaps)
+			kerr = refill_cache_flush(ctl->srv->kmaps, &kn);
 	}
-	jb_printf(b, "{\"flushed\":%zu}", n);
+	if (kerr)
+		return kerr;
+	jb_printf(b, "{\"flushed\":%zu", n);
+	if (ctl->srv->kmaps)
+		jb_printf(b, ",\"kernel_flushed\":%u", kn);
+	jb_printf(b, "}");
 	return 0;
 }
 
@@ -275,6 +321,367 @@ static int do_version(struct control *ctl, const char *req, struct jbuf *b)
 
 static int do_help(struct control *ctl, const char *req, struct jbuf *b);
 
+/* --- trust anchors, NTAs, zones (RFC 7646; docs/control.md) ------------------- */
+
+/* The "name" member as a wire name. */
+static int req_name(struct control *ctl, const char *req, uint8_t *name)
+{
+	char text[DNS_NAME_TEXT_MAXLEN];
+
+	if (!req_get(req, "name", text, sizeof(text)))
+		return ctl_fail(ctl, XDPDNS_ESYNTAX, "missing \"name\"");
+	if (dns_name_from_text(text, name) < 0)
+		return ctl_fail(ctl, XDPDNS_ESYNTAX, "bad name '%s'", text);
+	dns_name_to_lower(name);
+	return 0;
+}
+
+static void jb_name(struct jbuf *b, const uint8_t *name)
+{
+	char text[DNS_NAME_TEXT_MAXLEN];
+
+	if (dns_name_to_text(name, text, sizeof(text)) < 0)
+		strcpy(text, "?");
+	jb_str(b, text);
+}
+
+static void jb_anchor(struct jbuf *b, const struct trust_anchor_info *ai)
+{
+	jb_printf(b, "{\"name\":");
+	jb_name(b, ai->name);
+	jb_printf(b, ",\"type\":\"%s\",\"key_tag\":%u,\"algorithm\":%u,",
+		  ai->kind == VAL_ANCHOR_DS ? "DS" : "DNSKEY", ai->tag, ai->algorithm);
+	if (ai->kind == VAL_ANCHOR_DS)
+		jb_printf(b, "\"digest_type\":%u,", ai->digest_type);
+	else
+		jb_printf(b, "\"flags\":%u,", ai->flags);
+	jb_printf(b, "\"source\":");
+	jb_str(b, ai->source);
+	jb_printf(b, "}");
+}
+
+struct list_ctx {
+	struct jbuf *b;
+	size_t count;
+	uint64_t now;
+};
+
+static int anchor_one(const struct trust_anchor_info *ai, void *arg)
+{
+	struct list_ctx *lc = arg;
+
+	jb_printf(lc->b, "%s", lc->count++ ? "," : "");
+	jb_anchor(lc->b, ai);
+	return 0;
+}
+
+static int do_anchor_list(struct control *ctl, const char *req, struct jbuf *b)
+{
+	struct list_ctx lc = { .b = b };
+
+	jb_printf(b, "{\"anchors\":[");
+	trust_foreach_anchor(ctl->srv->trust, anchor_one, &lc);
+	jb_printf(b, "]}");
+	return 0;
+}
+
+static int do_anchor_add(struct control *ctl, const char *req, struct jbuf *b)
+{
+	char type[16], rdata[3072], name_text[DNS_NAME_TEXT_MAXLEN];
+	char line[sizeof(name_text) + sizeof(type) + sizeof(rdata) + 4];
+	struct trust_anchor_info ai = { .source = TRUST_SOURCE_RUNTIME };
+	struct val_anchors *one;
+	struct val_anchor *a;
+	uint8_t name[DNS_NAME_MAXLEN];
+	int err;
+
+	err = req_name(ctl, req, name);
+	if (err)
+		return err;
+	if (!req_get(req, "type", type, sizeof(type)) ||
+	    (strcasecmp(type, "DS") && strcasecmp(type, "DNSKEY")))
+		return ctl_fail(ctl, XDPDNS_ESYNTAX, "\"type\" must be DS or DNSKEY");
+	if (!req_get(req, "rdata", rdata, sizeof(rdata)))
+		return ctl_fail(ctl, XDPDNS_ESYNTAX, "missing \"rdata\"");
+	/* The RDATA through the anchor file parser: one syntax for both. */
+	dns_name_to_text(name, name_text, sizeof(name_text));
+	snprintf(line, sizeof(line), "%s %s %s", name_text, type, rdata);
+	one = val_anchors_new();
+	if (!one)
+		return -ENOMEM;
+	err = val_anchors_add_text(one, line);
+	if (err || one->count != 1 || one->a[0].kind == VAL_ANCHOR_NTA) {
+		val_anchors_free(one);
+		return ctl_fail(ctl, XDPDNS_ESYNTAX, "not a %s record: %s", type,
+				err ? xdpdns_strerror(err) : "unexpected form");
+	}
+	a = &one->a[0];
+	err = trust_anchor_add(ctl->srv, a->name, a->kind, a->rdata, a->len);
+	if (!err) {
+		/* Describe it as anchor-list would. */
+		ai.name = a->name;
+		ai.kind = a->kind;
+		if (a->kind == VAL_ANCHOR_DS) {
+			ai.tag = (uint16_t)(a->rdata[0] << 8 | a->rdata[1]);
+			ai.algorithm = a->rdata[2];
+			ai.digest_type = a->rdata[3];
+		} else {
+			dnssec_keytag(a->rdata, a->len, &ai.tag);
+			ai.flags = (uint16_t)(a->rdata[0] << 8 | a->rdata[1]);
+			ai.algorithm = a->rdata[3];
+		}
+		jb_printf(b, "{\"added\":");
+		jb_anchor(b, &ai);
+		jb_printf(b, "}");
+	}
+	val_anchors_free(one);
+	if (err == -EEXIST)
+		return ctl_fail(ctl, err, "this anchor is already in force");
+	if (err == -EPERM)
+		return ctl_fail(ctl, err, "the daemon does not validate (no trust-anchor "
+				"file configured): nothing to add an anchor to");
+	return err;
+}
+
+static int do_anchor_remove(struct control *ctl, const char *req, struct jbuf *b)
+{
+	uint8_t name[DNS_NAME_MAXLEN];
+	size_t removed = 0;
+	int err;
+
+	err = req_name(ctl, req, name);
+	if (err)
+		return err;
+	err = trust_anchor_remove(ctl->srv, name, &removed);
+	if (err == -ENOENT)
+		return ctl_fail(ctl, -EINVAL, "no trust anchor at this name");
+	if (err == -EPERM)
+		return ctl_fail(ctl, err, "the daemon does not validate (no trust-anchor file)");
+	if (err)
+		return err;
+	jb_printf(b, "{\"name\":");
+	jb_name(b, name);
+	jb_printf(b, ",\"removed\":%zu}", removed);
+	return 0;
+}
+
+static int nta_one(const struct trust_nta_info *ni, void *arg)
+{
+	struct list_ctx *lc = arg;
+
+	jb_printf(lc->b, "%s{\"name\":", lc->count++ ? "," : "");
+	jb_name(lc->b, ni->name);
+	jb_printf(lc->b, ",\"source\":");
+	jb_str(lc->b, ni->source);
+	if (ni->expires)
+		jb_printf(lc->b, ",\"added\":%llu,\"expires\":%llu,\"remaining\":%llu}",
+			  (unsigned long long)ni->added, (unsigned long long)ni->expires,
+			  (unsigned long long)(ni->expires - lc->now));
+	else
+		jb_printf(lc->b, ",\"added\":null,\"expires\":null,\"remaining\":null}");
+	return 0;
+}
+
+static int do_nta_list(struct control *ctl, const char *req, struct jbuf *b)
+{
+	struct list_ctx lc = { .b = b, .now = (uint64_t)time(NULL) };
+
+	jb_printf(b, "{\"ntas\":[");
+	trust_foreach_nta(ctl->srv->trust, lc.now, nta_one, &lc);
+	jb_printf(b, "]}");
+	return 0;
+}
+
+static int do_nta_add(struct control *ctl, const char *req, struct jbuf *b)
+{
+	uint64_t now = (uint64_t)time(NULL);
+	uint8_t name[DNS_NAME_MAXLEN];
+	unsigned long long ttl;
+	struct config cfg;
+	char text[24], *end;
+	int err;
+
+	err = req_name(ctl, req, name);
+	if (err)
+		return err;
+	server_config(ctl->srv, &cfg);
+	ttl = cfg.nta_default_ttl ? cfg.nta_default_ttl : TRUST_NTA_TTL_DEFAULT;
+	if (req_get(req, "ttl", text, sizeof(text))) {
+		errno = 0;
+		ttl = strtoull(text, &end, 10);
+		if (errno || *end || end == text || ttl < 1 || ttl > TRUST_NTA_TTL_MAX)
+			return ctl_fail(ctl, -EINVAL, "\"ttl\" must be 1..%u seconds "
+					"(RFC 7646 8: a week at most)", TRUST_NTA_TTL_MAX);
+	}
+	err = trust_nta_add(ctl->srv, name, (uint32_t)ttl, now);
+	if (err)
+		return err;
+	jb_printf(b, "{\"name\":");
+	jb_name(b, name);
+	jb_printf(b, ",\"ttl\":%llu,\"expires\":%llu}", ttl,
+		  (unsigned long long)(now + ttl));
+	return 0;
+}
+
+static int do_nta_remove(struct control *ctl, const char *req, struct jbuf *b)
+{
+	uint8_t name[DNS_NAME_MAXLEN];
+	int err;
+
+	err = req_name(ctl, req, name);
+	if (err)
+		return err;
+	err = trust_nta_remove(ctl->srv, name);
+	if (err == -ENOENT)
+		return ctl_fail(ctl, -EINVAL, "no runtime negative trust anchor at this name");
+	if (err)
+		return err;
+	jb_printf(b, "{\"name\":");
+	jb_name(b, name);
+	jb_printf(b, ",\"removed\":true}");
+	return 0;
+}
+
+static void jb_ds_set(struct jbuf *b, const struct zone_ds *ds, unsigned int n)
+{
+	jb_printf(b, "[");
+	for (unsigned int i = 0; i < n; i++)
+		jb_printf(b, "%s{\"key_tag\":%u,\"algorithm\":%u,\"digest_type\":%u}",
+			  i ? "," : "", ds[i].tag, ds[i].algorithm, ds[i].digest_type);
+	jb_printf(b, "]");
+}
+
+static void jb_match(struct jbuf *b, enum zone_cds_match m)
+{
+	const char *s = zones_cds_match_name(m);
+
+	if (s)
+		jb_printf(b, "\"%s\"", s);
+	else
+		jb_printf(b, "null");
+}
+
+/* One zone of the inventory (docs/control.md "zone-list"). */
+static void jb_zone(struct control *ctl, struct jbuf *b, const struct zone_info *zi,
+		    uint64_t now)
+{
+	bool nta = trust_nta_covers(ctl->srv->trust, zi->name, now);
+
+	jb_printf(b, "{\"name\":");
+	jb_name(b, zi->name);
+	/* Under an NTA (RFC 7646) the zone is not validated, whatever it was. */
+	jb_printf(b, ",\"state\":\"%s\",\"validated_state\":\"%s\",",
+		  nta ? "nta" : zones_state_name(zi->state), zones_state_name(zi->state));
+	if (zi->ede != 0xffff)
+		jb_printf(b, "\"ede\":%u,", zi->ede);
+	jb_printf(b, "\"algorithms\":[");
+	for (unsigned int i = 0, n = 0; i < zi->nkeys; i++) {
+		bool seen = false;
+
+		for (unsigned int k = 0; k < i; k++)
+			seen |= zi->keys[k].algorithm == zi->keys[i].algorithm;
+		if (!seen)
+			jb_printf(b, "%s%u", n++ ? "," : "", zi->keys[i].algorithm);
+	}
+	jb_printf(b, "],\"keys\":[");
+	for (unsigned int i = 0; i < zi->nkeys; i++) {
+		const struct zone_key *k = &zi->keys[i];
+
+		/* RFC 4034 2.1.1: SEP marks the KSK by convention; RFC 5011 7:
+		 * a revoked key signs nothing else. */
+		jb_printf(b, "%s{\"key_tag\":%u,\"algorithm\":%u,\"flags\":%u,"
+			  "\"role\":\"%s\",\"revoked\":%s}", i ? "," : "", k->tag,
+			  k->algorithm, k->flags,
+			  !(k->flags & ZONE_KEY_FLAG_ZONE) ? "other" :
+			  k->flags & ZONE_KEY_FLAG_SEP ? "ksk" : "zsk",
+			  k->flags & ZONE_KEY_FLAG_REVOKE ? "true" : "false");
+	}
+	jb_printf(b, "],\"ds\":");
+	if (zi->has_ds)
+		jb_ds_set(b, zi->ds, zi->nds);
+	else
+		jb_printf(b, "null");
+	if (zi->has_expiry)
+		jb_printf(b, ",\"expiry\":%u,\"expires_in\":%lld", zi->expiry,
+			  (long long)zi->expiry - (long long)now);
+	else
+		jb_printf(b, ",\"expiry\":null,\"expires_in\":null");
+	jb_printf(b, ",\"validated\":%llu,\"validated_ago\":%llu",
+		  (unsigned long long)zi->validated,
+		  (unsigned long long)(zi->validated ? now - zi->validated : 0));
+	jb_printf(b, ",\"cds\":");
+	if (zi->has_cds) {
+		jb_printf(b, "{\"records\":");
+		jb_ds_set(b, zi->cds, zi->ncds);
+		jb_printf(b, ",\"match\":");
+		jb_match(b, zi->cds_match);
+		jb_printf(b, "}");
+	} else {
+		jb_printf(b, "null");
+	}
+	jb_printf(b, ",\"cdnskey\":");
+	if (zi->has_cdnskey) {
+		jb_printf(b, "{\"key_tags\":[");
+		for (unsigned int i = 0; i < zi->ncdnskey; i++)
+			jb_printf(b, "%s%u", i ? "," : "", zi->cdnskey_tags[i]);
+		jb_printf(b, "],\"match\":");
+		jb_match(b, zi->cdnskey_match);
+		jb_printf(b, "}");
+	} else {
+		jb_printf(b, "null");
+	}
+	jb_printf(b, "}");
+}
+
+struct zone_ctx {
+	struct control *ctl;
+	struct jbuf *b;
+	size_t count;
+	uint64_t now;
+};
+
+static int zone_one(const struct zone_info *zi, void *arg)
+{
+	struct zone_ctx *zc = arg;
+
+	jb_printf(zc->b, "%s", zc->count++ ? "," : "");
+	jb_zone(zc->ctl, zc->b, zi, zc->now);
+	return 0;
+}
+
+static int do_zone_list(struct control *ctl, const char *req, struct jbuf *b)
+{
+	struct zone_ctx zc = { .ctl = ctl, .b = b, .now = (uint64_t)time(NULL) };
+	int err;
+
+	jb_printf(b, "{\"zones\":[");
+	err = zones_foreach(ctl->srv->zones, zone_one, &zc);
+	jb_printf(b, "]}");
+	return err;
+}
+
+static int do_zone_show(struct control *ctl, const char *req, struct jbuf *b)
+{
+	uint8_t name[DNS_NAME_MAXLEN];
+	struct zone_info *zi;
+	int err;
+
+	err = req_name(ctl, req, name);
+	if (err)
+		return err;
+	zi = malloc(sizeof(*zi));
+	if (!zi)
+		return -ENOMEM;
+	err = zones_get(ctl->srv->zones, name, zi);
+	if (err)
+		err = ctl_fail(ctl, -EINVAL, "this zone is not in the inventory "
+			       "(no DS or DNSKEY of it was validated)");
+	else
+		jb_zone(ctl, b, zi, (uint64_t)time(NULL));
+	free(zi);
+	return err;
+}
+
 static const struct {
 	const char *name;
 	control_fn fn;
@@ -285,6 +692,15 @@ static const struct {
 	{ "cache-flush", do_cache_flush, "empty the cache (\"name\": flush at and below)" },
 	{ "reload", do_reload, "reload the configuration, like SIGHUP" },
 	{ "version", do_version, "daemon version" },
+	{ "anchor-list", do_anchor_list, "trust anchors in force, configured and runtime" },
+	{ "anchor-add", do_anchor_add,
+	  "add a runtime anchor (\"name\", \"type\": DS|DNSKEY, \"rdata\")" },
+	{ "anchor-remove", do_anchor_remove, "remove every anchor of \"name\"" },
+	{ "nta-list", do_nta_list, "negative trust anchors in force (RFC 7646)" },
+	{ "nta-add", do_nta_add, "add or renew an NTA (\"name\", \"ttl\" seconds)" },
+	{ "nta-remove", do_nta_remove, "remove a runtime NTA (\"name\")" },
+	{ "zone-list", do_zone_list, "the zone inventory" },
+	{ "zone-show", do_zone_show, "one zone of the inventory (\"name\")" },
 	{ "help", do_help, "this list" },
 };
 
@@ -316,6 +732,7 @@ int control_handle_line(struct control *ctl, const char *line, char **out)
 
 		snprintf(cmd, sizeof(cmd), "%.*s", (int)(n < sizeof(cmd) ? n : 0), p);
 	}
+	ctl->errmsg[0] = '\0';
 	jb_printf(&b, "{\"ok\":true,\"result\":");
 	for (size_t i = 0; i < sizeof(control_cmds) / sizeof(control_cmds[0]); i++) {
 		if (!strcmp(cmd, control_cmds[i].name)) {
@@ -326,7 +743,8 @@ int control_handle_line(struct control *ctl, const char *line, char **out)
 	if (err) {
 		b.len = 0;
 		jb_printf(&b, "{\"ok\":false,\"error\":");
-		jb_str(&b, err == -ENOENT ? "unknown command" : xdpdns_strerror(err));
+		jb_str(&b, err == -ENOENT ? "unknown command" :
+			   ctl->errmsg[0] ? ctl->errmsg : xdpdns_strerror(err));
 	}
 	jb_printf(&b, "}\n");
 	if (b.oom) {

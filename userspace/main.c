@@ -15,6 +15,7 @@
 #include "dns/name.h"
 #include "dnssec/anchor.h"
 #include "control.h"
+#include "kernel.h"
 #include "log.h"
 #include "server.h"
 #include "util/error.h"
@@ -115,6 +116,20 @@ static void anchors_flush_changed(struct server *srv, const struct config *cur)
 			dns_name_to_text(x[i].owner, text, sizeof(text));
 			log_info("trust anchor for %s changed: %zu cached answers flushed",
 				 text, cache_flush_below(srv->cache, x[i].owner));
+			/* The kernel's copies of that zone go too: a Secure or
+			 * Insecure verdict under the old anchor no longer holds. */
+			if (srv->kmaps) {
+				unsigned int kn = 0;
+				int kerr = kernel_cache_flush_below(srv->kmaps,
+								    x[i].owner, &kn);
+
+				if (kerr)
+					log_error("kernel cache flush below %s: %s", text,
+						  xdpdns_strerror(kerr));
+				else
+					log_info("trust anchor for %s changed: %u kernel "
+						 "cache entries flushed", text, kn);
+			}
 		}
 	}
 	memcpy(anchors_prev, b, nb * sizeof(b[0]));
@@ -164,9 +179,8 @@ static void log_config(const struct config *cfg)
 	else
 		log_warn("no trust anchor: answers are not validated (never AD, "
 			 "never in the kernel cache)");
-	if (cfg->interface[0])
-		log_info("interface %s, xdp mode %s (attached by the XDP loader)",
-			 cfg->interface, attach_mode_name(cfg->xdp_mode));
+	if (!cfg->interface_count)
+		log_info("no interface configured: userspace forwarder only, no XDP");
 }
 
 /* Every upstream query in flight holds a socket (a fresh random port per
@@ -190,6 +204,7 @@ int main(int argc, char **argv)
 	struct daemon_ctx d = { .argc = argc, .argv = argv };
 	struct val_anchors *anchors = NULL;
 	struct control *ctl = NULL;
+	struct kernel *kern = NULL;
 	enum config_action action;
 	char err[CONFIG_ERR_LEN];
 	struct pollfd pfd[2];
@@ -256,6 +271,15 @@ int main(int argc, char **argv)
 	}
 	control_set_reload(ctl, daemon_reload, &d);
 	anchors_flush_changed(NULL, &cfg);	/* remember the anchors loaded */
+	/* The fast path after the sockets are bound: queries passed up while
+	 * an old xdp_dns is replaced find the daemon listening. */
+	ret = kernel_start(&cfg, &kern, err, sizeof(err));
+	if (ret) {
+		log_error("XDP fast path: %s", err);
+		goto out;
+	}
+	if (kern)
+		d.srv->kmaps = &kern->maps;
 	ret = server_start(d.srv);
 	if (ret) {
 		log_error("cannot start workers: %s", xdpdns_strerror(ret));
@@ -296,6 +320,9 @@ int main(int argc, char **argv)
 	server_stop(d.srv);
 out:
 	control_free(ctl);
+	if (d.srv)
+		d.srv->kmaps = NULL;
+	kernel_stop(kern, cfg.keep_attached);
 	server_free(d.srv);
 	if (sfd >= 0)
 		close(sfd);

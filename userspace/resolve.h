@@ -127,9 +127,23 @@ struct refill_maps;
  * with that DO bit, built by resolve_answer_build() and converted by
  * refill_entry_build().
  *
+ * Both the DO=1 and the DO=0 forms are written (the upstream query had
+ * DO=1); a form too big for an entry is left to userspace.
+ *
  * Return: 0, -EINVAL for other security states, or refill's error.
  */
 int resolve_handoff_kernel_cache(const struct refill_maps *maps,
 				 const struct cache_key *key,
 				 const struct dns_msg *msg, uint32_t lifetime,
 				 enum cache_security security);
+
+/**
+ * resolve_handoff_kernel_cache_at() - resolve_handoff_kernel_cache() for
+ * an answer the userspace cache stored at @stored_s (server_now_ms() /
+ * 1000): the kernel entry then expires, and its TTLs count down, in step
+ * with the userspace entry (DESIGN contract 3).
+ */
+int resolve_handoff_kernel_cache_at(const struct refill_maps *maps,
+				    const struct cache_key *key,
+				    const struct dns_msg *msg, uint32_t lifetime,
+				    enum cache_security security, uint64_t stored_s);

@@ -4,11 +4,13 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "config.h"
 #include "dns/rrset.h"
 #include "refill.h"
 #include "resolve.h"
+#include "server.h"
 #include "util/error.h"
 
 static bool is_dnssec_type(uint16_t type)
@@ -123,44 +125,97 @@ int resolve_answer_build(const struct client *c, const struct resolve_answer *a,
 	return (int)dns_builder_finish(&b);
 }
 
-int resolve_handoff_kernel_cache(const struct refill_maps *maps,
-				 const struct cache_key *key,
-				 const struct dns_msg *msg, uint32_t lifetime,
-				 enum cache_security security)
+/*
+ * CLOCK_BOOTTIME (the kernel's clock for entries) of the start of the
+ * CLOCK_MONOTONIC second @stored_s, in which the userspace cache stored
+ * the answer: the kernel then counts the same whole seconds down as the
+ * userspace cache (ttl_left = stored + lifetime - now, in whole seconds)
+ * and both stop answering at the same instant.
+ */
+static uint64_t handoff_created_ns(uint64_t stored_s)
+{
+	struct timespec mono, boot;
+	uint64_t mono_ns, boot_ns, since;
+
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	clock_gettime(CLOCK_BOOTTIME, &boot);
+	mono_ns = (uint64_t)mono.tv_sec * 1000000000ull + (uint64_t)mono.tv_nsec;
+	boot_ns = (uint64_t)boot.tv_sec * 1000000000ull + (uint64_t)boot.tv_nsec;
+	since = mono_ns - stored_s * 1000000000ull;
+	if (stored_s * 1000000000ull > mono_ns || since > boot_ns)
+		return 0;	/* a stamp from the future: "now" */
+	return boot_ns - since;
+}
+
+int resolve_handoff_kernel_cache_at(const struct refill_maps *maps,
+				    const struct cache_key *key,
+				    const struct dns_msg *msg, uint32_t lifetime,
+				    enum cache_security security, uint64_t stored_s)
 {
 	struct xdpdns_cache_key kkey;
 	struct xdpdns_cache_entry *entry;
 	struct refill_params params = {
 		.lifetime_s = lifetime,
 		.secure = security == CACHE_SEC_SECURE,
-		.do_bit = key->do_bit,
 	};
-	/* The exact answer userspace gives a DO/no-DO EDNS client, TTLs as
-	 * they are now: that is what the kernel will replay and count down. */
-	struct client c = { .tcp = true, .has_edns = true, .do_bit = key->do_bit,
-			    .udp_size = DNS_MSG_MAXLEN, .qtype = key->qtype,
-			    .qclass = key->qclass, .flags = DNS_FLAG_RD };
-	struct resolve_answer a = { .msg = msg, .ede = RESOLVE_NO_EDE,
-				    .security = security, .ttl = lifetime };
 	static __thread uint8_t buf[DNS_MSG_MAXLEN];
-	int len, err;
+	int len, err = 0;
 
-	/* DESIGN contract 2: only Secure or Insecure data goes to the kernel. */
+	/* DESIGN contract 2: only Secure or Insecure data goes to the kernel;
+	 * a caller passing anything else is a bug, refused here whatever it
+	 * asked. */
 	if (security != CACHE_SEC_SECURE && security != CACHE_SEC_INSECURE)
 		return -EINVAL;
 	if (!maps)
 		return 0;	/* no XDP program attached: nothing to refill */
-	memcpy(c.qname, key->name, key->name_len);
-	len = resolve_answer_build(&c, &a, CONFIG_EDNS_UDP_SIZE, buf, sizeof(buf));
-	if (len < 0)
-		return len;
+	if (!lifetime)
+		return -EINVAL;
+	params.created_ns = handoff_created_ns(stored_s);
 	entry = malloc(sizeof(*entry));
 	if (!entry)
 		return -ENOMEM;
-	err = refill_entry_build(buf, (size_t)len, maps->hash_seed, &params,
-				 &kkey, entry);
-	if (!err)
-		err = refill_entry_put(maps, &kkey, entry);
+	/*
+	 * The upstream query always had DO=1, so @msg holds the DNSSEC
+	 * records: write both forms, the DO=1 answer and the DO=0 one
+	 * (RFC 4035 3.2.1: without the DNSSEC records), whichever DO bit the
+	 * query that brought it had. Each is the exact answer userspace gives
+	 * an EDNS client with that DO bit, TTLs set to the lifetime as the
+	 * userspace cache does: what the kernel replays and counts down.
+	 */
+	for (int do_bit = 1; do_bit >= 0 && !err; do_bit--) {
+		struct client c = { .tcp = true, .has_edns = true, .do_bit = do_bit,
+				    .udp_size = DNS_MSG_MAXLEN, .qtype = key->qtype,
+				    .qclass = key->qclass, .flags = DNS_FLAG_RD };
+		struct resolve_answer a = { .msg = msg, .ede = RESOLVE_NO_EDE,
+					    .security = security, .ttl = lifetime };
+
+		memcpy(c.qname, key->name, key->name_len);
+		params.do_bit = do_bit;
+		len = resolve_answer_build(&c, &a, CONFIG_EDNS_UDP_SIZE, buf, sizeof(buf));
+		if (len < 0) {
+			err = len;
+			break;
+		}
+		err = refill_entry_build(buf, (size_t)len, maps->hash_seed, &params,
+					 &kkey, entry);
+		/* Too big for an entry, or not cacheable there: userspace keeps
+		 * answering it; the other form may still fit. */
+		if (err == -E2BIG || err == -EINVAL) {
+			err = 0;
+			continue;
+		}
+		if (!err)
+			err = refill_entry_put(maps, &kkey, entry);
+	}
 	free(entry);
 	return err;
+}
+
+int resolve_handoff_kernel_cache(const struct refill_maps *maps,
+				 const struct cache_key *key,
+				 const struct dns_msg *msg, uint32_t lifetime,
+				 enum cache_security security)
+{
+	return resolve_handoff_kernel_cache_at(maps, key, msg, lifetime, security,
+					       server_now_ms() / 1000);
 }

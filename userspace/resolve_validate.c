@@ -10,6 +10,8 @@
 #include "dnssec/answer.h"
 #include "dnssec/chain.h"
 #include "log.h"
+#include "trust.h"
+#include "zones.h"
 #include "resolve_txn.h"
 #include "util/error.h"
 
@@ -21,6 +23,8 @@ static struct val_chain *worker_chain(struct worker *w)
 	uint64_t now = server_now_ms();
 	unsigned int gen;
 
+	/* RFC 7646 2: an NTA that ran out ends here, for every worker. */
+	trust_tick(srv);
 	pthread_rwlock_rdlock(&srv->cfg_lock);
 	anchors = srv->anchors;
 	gen = srv->anchors_gen;
@@ -87,6 +91,7 @@ static int txn_fetch(struct worker *w, struct resolve_txn *t,
 		       sizeof(w->rw->cache_buf), &hit) &&
 	    hit.kind != CACHE_KIND_FAILURE) {
 		chain_add(chain, w->rw->cache_buf, hit.len);
+		zones_note_chain(srv->zones, chain, w->rw->cache_buf, hit.len);
 		return 1;
 	}
 	hash = resolve_key_hash(&key);
@@ -144,6 +149,13 @@ static void txn_validated(struct worker *w, struct resolve_txn *t,
 		STAT_INC(srv->stats.bogus);
 	else if (sec == CACHE_SEC_SECURE)
 		STAT_INC(srv->stats.secure);
+	/* The inventory: the signer's earliest expiry; a child's CDS or
+	 * CDNSKEY only once validated (RFC 7344 4). */
+	if (sec == CACHE_SEC_SECURE && srv->zones) {
+		zones_note_signatures(srv->zones, msg, (uint64_t)time(NULL));
+		if (t->key.ck.qtype == DNS_TYPE_CDS || t->key.ck.qtype == DNS_TYPE_CDNSKEY)
+			zones_note_cds(srv->zones, msg, (uint64_t)time(NULL));
+	}
 	life = cache_lifetime(msg, &p, (uint32_t)time(NULL), &kind);
 	/* Secure data lives no longer than its signatures allow. */
 	if (sec == CACHE_SEC_SECURE && sec_ttl != VAL_TTL_NONE && sec_ttl < life)
@@ -152,14 +164,22 @@ static void txn_validated(struct worker *w, struct resolve_txn *t,
 	if (sec == CACHE_SEC_BOGUS && life > cache_failure_lifetime(&p))
 		life = cache_failure_lifetime(&p);
 	a.ttl = life ? life : UINT32_MAX;
+	/* Anchors or NTAs changed while this was validated with the older
+	 * set: answer, but cache nothing the change has already flushed. */
+	if (sec != CACHE_SEC_UNCHECKED &&
+	    w->chain_gen != __atomic_load_n(&srv->anchors_gen, __ATOMIC_RELAXED))
+		life = 0;
 	if (life) {
+		uint64_t stored = server_now_ms() / 1000;
+
 		cache_put(srv->cache, &t->key.ck, t->resp, t->resp_len, life, kind,
-			  sec, ede, server_now_ms() / 1000);
-		/* DESIGN contract 2: only Secure or Insecure to the kernel. */
+			  sec, ede, stored);
+		/* DESIGN contract 2: only Secure or Insecure to the kernel,
+		 * expiring with the userspace entry (contract 3, 4). */
 		if ((sec == CACHE_SEC_SECURE || sec == CACHE_SEC_INSECURE) &&
 		    kind != CACHE_KIND_FAILURE)
-			resolve_handoff_kernel_cache(srv->kmaps, &t->key.ck, msg,
-						     life, sec);
+			resolve_handoff_kernel_cache_at(srv->kmaps, &t->key.ck, msg,
+							life, sec, stored);
 	}
 	resolve_txn_finish(w, t, &a);
 }
@@ -188,6 +208,7 @@ static void txn_validate(struct worker *w, struct resolve_txn *t)
 	    (t->key.ck.qtype == DNS_TYPE_DS || t->key.ck.qtype == DNS_TYPE_DNSKEY)) {
 		t->self_added = true;
 		chain_add(chain, t->resp, t->resp_len);
+		zones_note_chain(w->srv->zones, chain, t->resp, t->resp_len);
 	}
 	for (;;) {
 		ret = val_answer_next_need(chain, &t->vmsg, now, &need);
@@ -238,8 +259,10 @@ void resolve_txn_sub_done(struct worker *w, struct resolve_txn *p,
 		return;
 	}
 	chain = worker_chain(w);
-	if (chain)
+	if (chain) {
 		chain_add(chain, wire, len);
+		zones_note_chain(w->srv->zones, chain, wire, len);
+	}
 	txn_validate(w, p);
 }
 

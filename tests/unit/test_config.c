@@ -40,6 +40,9 @@ static const char *good_yaml =
 	"control-socket: /tmp/x.sock\n"
 	"interface: veth0\n"
 	"xdp-mode: generic\n"
+	"xdp:\n"
+	"  pin-path: /sys/fs/bpf/xdpdns-t\n"
+	"  keep-attached: true\n"
 	"log:\n"
 	"  level: debug\n"
 	"  format: json\n"
@@ -49,6 +52,7 @@ static const char *good_yaml =
 	"  ttl-max: 3600\n"
 	"  negative-ttl-max: 900\n"
 	"  failure-ttl: 30\n"
+	"  kernel-entries: 4096\n"
 	"server:\n"
 	"  workers: 3\n"
 	"  query-timeout-ms: 2500\n"
@@ -87,7 +91,11 @@ static void test_good(void)
 	is_str(cfg.upstream[1].tls_pin, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "pin");
 	is_str(cfg.upstream[1].ca_file, "/etc/ssl/certs/ca-certificates.crt", "CA file");
 	is_str(cfg.control_socket, "/tmp/x.sock", "control socket");
-	is_str(cfg.interface, "veth0", "interface");
+	is_int(cfg.interface_count, 1, "one interface");
+	is_str(cfg.interface[0], "veth0", "interface");
+	is_str(cfg.pin_path, "/sys/fs/bpf/xdpdns-t", "xdp.pin-path");
+	ok(cfg.keep_attached, "xdp.keep-attached");
+	is_int(cfg.kernel_entries, 4096, "cache.kernel-entries");
 	is_int(cfg.xdp_mode, ATTACH_MODE_GENERIC, "xdp mode");
 	is_int(cfg.log_level, LOG_LEVEL_DEBUG, "log level");
 	is_int(cfg.log_format, LOG_FORMAT_JSON, "log format");
@@ -239,13 +247,19 @@ static void test_args(void)
 	}
 	{
 		char *argv[] = { "xdpdnsd", "--listen", "[::1]:53", "--listen", "127.0.0.2",
-				 "--xdp-mode", "native", "--interface", "eth9", NULL };
+				 "--xdp-mode", "native", "--interface", "eth9",
+				 "--interface", "eth10", "--pin-path", "/sys/fs/bpf/p",
+				 "--keep-attached", NULL };
 
-		is_int(config_from_args(&cfg, 9, argv, &action, err, sizeof(err)), 0,
+		is_int(config_from_args(&cfg, 14, argv, &action, err, sizeof(err)), 0,
 		       "listen flags");
 		is_int(cfg.listen_count, 2, "two --listen");
 		is_int(cfg.xdp_mode, ATTACH_MODE_NATIVE, "--xdp-mode");
-		is_str(cfg.interface, "eth9", "--interface");
+		is_int(cfg.interface_count, 2, "--interface twice");
+		is_str(cfg.interface[0], "eth9", "--interface");
+		is_str(cfg.interface[1], "eth10", "second --interface");
+		is_str(cfg.pin_path, "/sys/fs/bpf/p", "--pin-path");
+		ok(cfg.keep_attached, "--keep-attached");
 		is_int(action, CONFIG_ACTION_RUN, "run by default");
 	}
 }

@@ -6,24 +6,18 @@
 #include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
-#include <sys/file.h>
-#include <sys/statfs.h>
 #include <time.h>
 #include <unistd.h>
-
-#include <linux/magic.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <linux/if_link.h>
 
 #include "attach.h"
+#include "kernel.h"
 #include "main.h"
 #include "refill.h"
-#include "util/bpffs.h"
 #include "util/error.h"
-#include "xdp_dns.skel.h"
 
 #define PROG_NAME "xdp_dns"
 #define PROG_DISPATCHER "xdp_dispatcher"
@@ -285,70 +279,15 @@ static int do_show(struct cli *cli, int argc, char **argv)
 	return CLI_OK;
 }
 
-/*
- * Pins only work on a bpffs: check the pin path, or its closest existing
- * parent, after making sure /sys/fs/bpf is mounted (some systems boot
- * without it), so that a wrong --pin-path fails before anything loads.
- */
-static int prog_check_bpffs(const char *pin_dir)
-{
-	char path[PATH_MAX], *slash;
-	struct statfs st;
-	int err;
-
-	err = refill_bpffs_ensure(NULL);
-	if (err)
-		return err;
-	snprintf(path, sizeof(path), "%s", pin_dir);
-	while (statfs(path, &st)) {
-		if (errno != ENOENT)
-			return -errno;
-		slash = strrchr(path, '/');
-		if (!slash)
-			return -ENOENT;
-		if (slash == path)
-			slash[1] = '\0';
-		else
-			*slash = '\0';
-	}
-	if (st.f_type != BPF_FS_MAGIC)
-		return -ENOTSUP;
-	/* Parents too: refill_object_prepare() creates only the last one. */
-	return bpffs_mkdir_p(pin_dir);
-}
-
-/*
- * Hold an exclusive lock on the pin directory (as xdp-tools do) so that
- * two attaches cannot both pass the "already attached" check. Released
- * when the descriptor closes. Return: the descriptor or -errno.
- */
-static int prog_lock(const char *pin_dir)
-{
-	int fd = open(pin_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -errno;
-	if (flock(fd, LOCK_EX)) {
-		int err = -errno;
-
-		close(fd);
-		return err;
-	}
-	return fd;
-}
-
 static int do_attach(struct cli *cli, int argc, char **argv)
 {
 	enum attach_mode mode = ATTACH_MODE_AUTO, used = ATTACH_MODE_AUTO;
-	struct xdp_dns_bpf *skel = NULL;
-	struct xdp_program *xprog = NULL;
-	struct refill_maps maps = { .cache_fd = -1, .listen_fd = -1,
-				    .stats_fd = -1, .info_fd = -1 };
+	struct kernel_opts opts = { 0 };
+	struct kernel *k = NULL;
 	struct prog_row *rows = NULL;
 	unsigned int ifindex;
 	const char *dev;
-	uint64_t seed = 0;
-	char buf[256];
+	char msg[512];
 	int err, lock = -1, status = CLI_ERROR;
 
 	REQ_ARGS(1);
@@ -368,17 +307,14 @@ static int do_attach(struct cli *cli, int argc, char **argv)
 	ifindex = if_nametoindex(dev);
 	if (!ifindex)
 		return cli_error(cli, "no interface '%s' in this network namespace", dev);
-	err = prog_check_bpffs(cli->pin_dir);
-	if (err == -ENOTSUP)
+	/* The lock keeps two attaches from both passing the check below. */
+	lock = kernel_pin_lock(cli->pin_dir);
+	if (lock == -ENOTSUP)
 		return cli_error(cli, "%s is not on a bpffs mount: maps cannot be pinned there",
 				 cli->pin_dir);
-	if (err)
-		return cli_error(cli, "cannot check the pin path %s: %s", cli->pin_dir,
-				 xdpdns_strerror(err));
-	lock = prog_lock(cli->pin_dir);
 	if (lock < 0)
-		return cli_error(cli, "cannot lock %s: %s", cli->pin_dir,
-				 xdpdns_strerror(lock));
+		return cli_error(cli, "cannot check or lock the pin path %s: %s",
+				 cli->pin_dir, xdpdns_strerror(lock));
 	err = prog_scan(cli->pin_dir, ifindex, &rows);
 	free(rows);
 	if (err > 0) {
@@ -386,39 +322,14 @@ static int do_attach(struct cli *cli, int argc, char **argv)
 		goto out;
 	}
 
-	skel = xdp_dns_bpf__open();
-	if (!skel) {
-		status = cli_error(cli, "cannot open the embedded xdp_dns object: %s",
-				   strerror(errno));
-		goto out;
-	}
-	err = refill_object_prepare(skel->obj, cli->pin_dir, 0, &seed);
-	if (err == XDPDNS_ELAYOUT) {
-		status = cli_error(cli, "maps pinned in %s have another layout version "
-				   "(this xdpdns writes version %d): refusing to use them",
-				   cli->pin_dir, XDPDNS_LAYOUT_VERSION);
-		goto out;
-	}
+	opts.pin_dir = cli->pin_dir;
+	opts.mode = mode;
+	err = kernel_load_and_attach(&opts, &dev, 1, &k, msg, sizeof(msg));
 	if (err) {
-		status = cli_error(cli, "cannot prepare the maps in %s: %s", cli->pin_dir,
-				   xdpdns_strerror(err));
+		status = cli_error(cli, "%s", msg);
 		goto out;
 	}
-	skel->rodata->name_hash_seed = seed;
-	err = attach_program(skel->obj, PROG_NAME, dev, mode, &used, &xprog);
-	if (err) {
-		status = cli_error(cli, "cannot attach xdp_dns to %s (mode %s): %s", dev,
-				   attach_mode_name(mode), attach_error_text(err, buf, sizeof(buf)));
-		goto out;
-	}
-	/* Record the layout and seed in new maps (contract 7). */
-	err = refill_object_finish(skel->obj, seed, &maps);
-	if (err) {
-		attach_detach(xprog, dev, used);
-		status = cli_error(cli, "cannot initialise the maps in %s: %s", cli->pin_dir,
-				   xdpdns_strerror(err));
-		goto out;
-	}
+	used = k->link[0].mode;
 	if (cli->json) {
 		jw_start_object(&cli->jw);
 		jw_string_field(&cli->jw, "interface", dev);
@@ -431,10 +342,8 @@ static int do_attach(struct cli *cli, int argc, char **argv)
 	}
 	status = CLI_OK;
 out:
-	refill_maps_close(&maps);
-	/* Closing the handles leaves the program attached: libxdp pinned it. */
-	attach_program_close(xprog);
-	xdp_dns_bpf__destroy(skel);
+	/* Freeing the handles leaves the program attached. */
+	kernel_free(k);
 	if (lock >= 0)
 		close(lock);
 	return status;
