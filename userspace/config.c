@@ -41,6 +41,26 @@ void config_defaults(struct config *cfg)
 	cfg->expiry_warning = 3 * 86400;
 	cfg->nta_default_ttl = 3600;
 	cfg->zone_inventory_max = 4096;
+	cfg->audit_max_size = 16ull << 20;
+	cfg->audit_keep = 4;
+}
+
+bool config_iface_is_pattern(const char *name)
+{
+	return strpbrk(name, "*?[") != NULL;
+}
+
+/* The metrics endpoint needs an explicit port: "ADDR:PORT" or "[V6]:PORT". */
+static int config_check_metrics_listen(const char *text)
+{
+	struct config_listen l;
+	const char *colon = strrchr(text, ':');
+
+	if (!colon || config_parse_listen(text, &l))
+		return XDPDNS_ECONFIG;
+	if (text[0] == '[' ? colon[-1] != ']' : strchr(text, ':') != colon)
+		return XDPDNS_ECONFIG;
+	return 0;
 }
 
 /* Split "ADDR[:PORT]", "[V6]:PORT" or a bare v6 address into a sockaddr. */
@@ -444,6 +464,43 @@ static int yseq(struct yctx *y, yaml_node_t *v, const char *path,
 	return 0;
 }
 
+/* "metrics": the Prometheus and health endpoint (docs/metrics.md). */
+static int ymetrics(struct yctx *y, const char *key, yaml_node_t *k,
+		    yaml_node_t *v, const char *path)
+{
+	struct config *c = y->cfg;
+	int err;
+
+	if (!strcmp(key, "listen")) {
+		err = ystring(y, v, path, c->metrics_listen, sizeof(c->metrics_listen));
+		if (!err && config_check_metrics_listen(c->metrics_listen))
+			return yerr(y, v, path, "expected ADDR:PORT or [V6ADDR]:PORT");
+		return err;
+	}
+	return yerr(y, k, path, "unknown key");
+}
+
+/* "audit": the DNSSEC audit log and its rotation. */
+static int yaudit(struct yctx *y, const char *key, yaml_node_t *k,
+		  yaml_node_t *v, const char *path)
+{
+	struct config *c = y->cfg;
+	uint64_t n;
+	int err;
+
+	if (!strcmp(key, "path"))
+		return ystring(y, v, path, c->audit_path, sizeof(c->audit_path));
+	if (!strcmp(key, "max-size"))
+		return yuint(y, v, path, 0, UINT64_MAX, &c->audit_max_size);
+	if (!strcmp(key, "keep")) {
+		err = yuint(y, v, path, 0, 100, &n);
+		if (!err)
+			c->audit_keep = (unsigned int)n;
+		return err;
+	}
+	return yerr(y, k, path, "unknown key");
+}
+
 /* "dnssec": the zone inventory and negative trust anchors. */
 static int ydnssec(struct yctx *y, const char *key, yaml_node_t *k,
 		   yaml_node_t *v, const char *path)
@@ -553,6 +610,10 @@ static int ytop(struct yctx *y, const char *key, yaml_node_t *k,
 		return ymap(y, v, path, ydnssec);
 	if (!strcmp(key, "server"))
 		return ymap(y, v, path, yserver);
+	if (!strcmp(key, "metrics"))
+		return ymap(y, v, path, ymetrics);
+	if (!strcmp(key, "audit"))
+		return ymap(y, v, path, yaudit);
 	return yerr(y, k, path, "unknown key");
 }
 
@@ -627,7 +688,7 @@ int config_check(const struct config *cfg, char *err, size_t errlen)
 enum {
 	OPT_LISTEN = 256, OPT_UPSTREAM, OPT_ANCHOR, OPT_CONFIG, OPT_CHECK,
 	OPT_IFACE, OPT_XDPMODE, OPT_CONTROL, OPT_LOGFMT, OPT_LOGLEVEL,
-	OPT_WORKERS, OPT_PINPATH, OPT_KEEP,
+	OPT_WORKERS, OPT_PINPATH, OPT_KEEP, OPT_METRICS, OPT_AUDIT,
 };
 
 static const struct option config_options[] = {
@@ -644,6 +705,8 @@ static const struct option config_options[] = {
 	{ "workers", required_argument, NULL, OPT_WORKERS },
 	{ "pin-path", required_argument, NULL, OPT_PINPATH },
 	{ "keep-attached", no_argument, NULL, OPT_KEEP },
+	{ "metrics", required_argument, NULL, OPT_METRICS },
+	{ "audit-log", required_argument, NULL, OPT_AUDIT },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
 	{ 0 },
@@ -659,7 +722,8 @@ const char *config_usage(void)
 	       "  --upstream ADDR[:PORT]   forward to this recursor, repeatable;\n"
 	       "             tls://ADDR[:PORT]#NAME for DNS over TLS\n"
 	       "  --trust-anchor FILE      DNSSEC trust anchors, repeatable\n"
-	       "  --interface DEV          attach the XDP fast path there, repeatable\n"
+	       "  --interface DEV          attach the XDP fast path there, repeatable;\n"
+	       "                           a glob (lxc*) follows matching interfaces\n"
 	       "  --xdp-mode MODE          auto, native or generic\n"
 	       "  --pin-path DIR           bpffs directory of the maps\n"
 	       "                           (default " XDPDNS_PIN_DIR_DEFAULT ")\n"
@@ -667,6 +731,8 @@ const char *config_usage(void)
 	       "  --control-socket PATH    default " CONFIG_DEFAULT_CONTROL "\n"
 	       "  --log-format plain|json  --log-level error|warn|info|debug\n"
 	       "  --workers N              worker threads (default: one per CPU)\n"
+	       "  --metrics ADDR:PORT      serve /metrics, /healthz, /readyz there\n"
+	       "  --audit-log PATH         append DNSSEC audit events (JSON lines)\n"
 	       "  -V, --version            print the version and exit\n";
 }
 
@@ -750,6 +816,22 @@ int config_from_args(struct config *cfg, int argc, char *const argv[],
 			break;
 		case OPT_KEEP:
 			cfg->keep_attached = true;
+			break;
+		case OPT_METRICS:
+			if (strlen(optarg) >= sizeof(cfg->metrics_listen) ||
+			    config_check_metrics_listen(optarg)) {
+				snprintf(err, errlen,
+					 "--metrics %s: expected ADDR:PORT or [V6ADDR]:PORT", optarg);
+				return XDPDNS_ECONFIG;
+			}
+			strcpy(cfg->metrics_listen, optarg);
+			break;
+		case OPT_AUDIT:
+			if (!*optarg || strlen(optarg) >= sizeof(cfg->audit_path)) {
+				snprintf(err, errlen, "--audit-log: empty or too long a path");
+				return XDPDNS_ECONFIG;
+			}
+			strcpy(cfg->audit_path, optarg);
 			break;
 		case OPT_XDPMODE:
 			if (attach_mode_parse(optarg, &cfg->xdp_mode)) {

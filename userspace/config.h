@@ -92,7 +92,19 @@ struct config {
 	uint32_t expiry_warning;	/* dnssec.expiry-warning: seconds, 0 off */
 	uint32_t nta_default_ttl;	/* dnssec.nta-default-ttl (RFC 7646) */
 	uint32_t zone_inventory_max;	/* dnssec.zone-inventory-max: zones kept */
+	/* Operations: "" means off. */
+	char metrics_listen[64];	/* metrics.listen: ADDR:PORT of /metrics */
+	char audit_path[PATH_MAX];	/* audit.path: JSON-lines DNSSEC audit log */
+	uint64_t audit_max_size;	/* audit.max-size: rotate above, 0 never */
+	unsigned int audit_keep;	/* audit.keep: rotated files kept */
 };
+
+/**
+ * config_iface_is_pattern() - true when an "interface" entry is a shell
+ * glob (it holds '*', '?' or '['): the daemon follows the interfaces
+ * matching it (ifwatch.h) instead of attaching to one named interface.
+ */
+bool config_iface_is_pattern(const char *name);
 
 /**
  * config_defaults() - fill @cfg with the built-in defaults (listen on

@@ -19,7 +19,9 @@
 #include "log.h"
 #include "resolve.h"
 #include "server.h"
+#include "trust.h"
 #include "upstream.h"
+#include "zones.h"
 
 #define UDP_BATCH 64		/* datagrams read per readiness event */
 #define TCP_PENDING_MAX 64	/* queries in flight per TCP connection */
@@ -551,7 +553,13 @@ static void *worker_main(void *arg)
 
 	while (!w->stop) {
 		int timeout = timers_run(w);
-		int n = epoll_wait(w->epfd, ev, 128, timeout);
+		int n;
+
+		/* Runtime NTAs end on time (RFC 7646 2), cached answers too. */
+		if (w->srv->trust)
+			timeout = trust_poll_timeout(w->srv->trust, timeout);
+		n = epoll_wait(w->epfd, ev, 128, timeout);
+		trust_tick(w->srv);
 
 		for (int i = 0; i < n; i++) {
 			struct io_handle *h = ev[i].data.ptr;
@@ -737,8 +745,10 @@ int server_new(const struct config *cfg, struct server **out)
 	srv->nworkers = cfg->workers ? cfg->workers : (ncpu > 0 ? (unsigned int)ncpu : 1);
 	srv->cache = cache_new(cfg->cache_memory);
 	srv->table = resolve_table_new();
+	srv->trust = trust_new();
+	srv->zones = zones_new(cfg->zone_inventory_max, cfg->expiry_warning);
 	srv->workers = calloc(srv->nworkers, sizeof(*srv->workers));
-	if (!srv->cache || !srv->table || !srv->workers) {
+	if (!srv->cache || !srv->table || !srv->workers || !srv->trust || !srv->zones) {
 		err = -ENOMEM;
 		goto fail;
 	}
@@ -795,11 +805,20 @@ int server_reload(struct server *srv, const struct config *cfg)
 		log_warn("reload: listen addresses changed; restart to apply");
 	upstream_set_update(srv->ups, &next);
 	cache_set_limit(srv->cache, next.cache_memory);
+	zones_configure(srv->zones, next.zone_inventory_max, next.expiry_warning);
 	log_setup(next.log_level, next.log_format);
 	return 0;
 }
 
 int server_set_anchors(struct server *srv, struct val_anchors *anchors)
+{
+	/* Runtime anchors and NTAs survive a reload: merged in by trust.c. */
+	if (srv->trust)
+		return trust_rebase(srv, anchors);
+	return server_install_anchors(srv, anchors);
+}
+
+int server_install_anchors(struct server *srv, struct val_anchors *anchors)
 {
 	struct val_anchors **old;
 
@@ -848,6 +867,8 @@ void server_free(struct server *srv)
 	for (size_t i = 0; i < srv->nanchors_old; i++)
 		val_anchors_free(srv->anchors_old[i]);
 	free(srv->anchors_old);
+	trust_free(srv->trust);
+	zones_free(srv->zones);
 	upstream_set_free(srv->ups);
 	resolve_table_free(srv->table);
 	cache_free(srv->cache);

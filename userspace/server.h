@@ -18,6 +18,8 @@ struct upstream_set;
 struct resolve_table;
 struct val_anchors;
 struct val_chain;
+struct trust;
+struct zones;
 
 /* --- counters --------------------------------------------------------- */
 
@@ -210,6 +212,9 @@ struct worker {
  *             chain may still point at one.
  * @kmaps:     the kernel cache maps, set by whoever attaches the XDP
  *             program; NULL when there is none (answers stay in userspace).
+ * @trust:     runtime trust anchors and NTAs (trust.h), layered over the
+ *             configured anchors by server_set_anchors().
+ * @zones:     the zone inventory (zones.h), fed by the validation path.
  */
 struct server {
 	pthread_rwlock_t cfg_lock;
@@ -226,6 +231,8 @@ struct server {
 	struct val_anchors **anchors_old;
 	size_t nanchors_old;
 	const struct refill_maps *kmaps;
+	struct trust *trust;
+	struct zones *zones;
 };
 
 /**
@@ -254,6 +261,14 @@ int server_reload(struct server *srv, const struct config *cfg);
  * at their next validation. Return: 0 or -ENOMEM.
  */
 int server_set_anchors(struct server *srv, struct val_anchors *anchors);
+
+/**
+ * server_install_anchors() - install @anchors as they are (ownership
+ * passes; NULL turns validation off) and bump the generation: the step
+ * under server_set_anchors(), for trust.c, which merges the runtime
+ * anchors in first. Return: 0 or -ENOMEM.
+ */
+int server_install_anchors(struct server *srv, struct val_anchors *anchors);
 
 /** server_stop() - stop and join the workers. */
 void server_stop(struct server *srv);
