@@ -105,11 +105,16 @@ section_crypto() {
 
 # --- xdp: the XDP fast path under BPF_PROG_TEST_RUN ----------------------
 # ns per packet (kernel-reported average over a million repeats, median of
-# five interleaved rounds) for a hit (A, DO=0), a hit with DO=1 and an RRSIG,
-# a miss, a packet that is ours but no query, and two that are not ours,
-# beside a do-nothing XDP program and the restore-only harness in the same
-# run. Hits run behind a restore program (the query is copied back before
-# each repeat); every verdict is checked through the counters. Needs root.
+# seven interleaved rounds) for a hit (A, DO=0), a hit with DO=1 and an
+# RRSIG, a miss, a packet that is ours but no query, and two that are not
+# ours, beside a do-nothing XDP program and the restore-only harness in the
+# same run. Hits run behind a restore program (the query is copied back
+# before each repeat); every verdict is checked through the counters. A
+# second table prices single operations on this machine (helper calls, map
+# lookups, clocks, adjust_tail, packet loads and stores) with the probe
+# programs of bpf/xdp_bench_probe.bpf.c, in the same rounds. Needs root.
+# For profiling: XDP_BENCH_ONLY=TEXT runs only the cases whose name holds
+# TEXT; XDP_BENCH_HOLD=SECONDS keeps the programs loaded before exiting.
 ALL_SECTIONS="$ALL_SECTIONS xdp"
 section_xdp() {
 	echo "== XDP fast path ($(date -u '+%Y-%m-%d %H:%M UTC'), kernel $(uname -r), load average $(cut -d' ' -f1-3 /proc/loadavg))"
@@ -118,11 +123,37 @@ section_xdp() {
 	echo
 }
 
+# --- daemon: xdpdnsd against a validating unbound, end to end ------------
+# In the lab (takes the lab lock, starts and stops the lab): xdpdnsd and a
+# validating unbound 1.17 with the same anchors and upstream in xdpdns-fwd,
+# on the same veth (unbound on port 5353), one thread each, both on CPU 1;
+# dnsperf in xdpdns-cli on CPU 0, rounds alternating between the servers.
+# Cache-hit QPS, server CPU per 1,000 answers, validated cache-miss QPS and
+# p50/p99 latency (dnsperf -v per-query latencies). E2E_SECONDS (5) per
+# run, E2E_ROUNDS (3) rounds, medians shown. Needs root.
+ALL_SECTIONS="$ALL_SECTIONS daemon"
+section_daemon() {
+	"$PYTHON" bench/e2e_bench.py daemon
+}
+
+# --- e2e-xdp: cached answers end to end, XDP against unbound --------------
+# Same lab and placement, xdpdnsd attached to xl-fwdc in generic mode;
+# answers per second and the server side's CPU per 1,000 answers: the
+# server process plus the threaded NAPI kthread of xl-fwdc (pinned to
+# CPU 1, where XDP runs), with CPU 1's /proc/stat usr/sys/softirq minus an
+# idle baseline beside it. Needs root.
+ALL_SECTIONS="$ALL_SECTIONS e2e-xdp"
+section_e2e_xdp() {
+	"$PYTHON" bench/e2e_bench.py xdp
+}
+
 # --- dispatch (keep last) ----------------------------------------------
 for section in ${*:-$ALL_SECTIONS}; do
-	if ! command -v "section_$section" >/dev/null 2>&1; then
+	# Section names may hold '-', shell function names may not.
+	fn=section_$(printf '%s' "$section" | tr - _)
+	if ! command -v "$fn" >/dev/null 2>&1; then
 		echo "bench: unknown section $section (have:$ALL_SECTIONS)" >&2
 		exit 1
 	fi
-	"section_$section"
+	"$fn"
 done

@@ -56,39 +56,53 @@ static __always_inline int xdpdns_swap_l2_l3(struct xdp_md *ctx,
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
-	struct ethhdr *eth = data;
-	__u8 mac[ETH_ALEN];
-	__u32 l3 = pkt->l3_off;
+	__u8 *m = data;
+	__u32 l3 = pkt->l3_off, dst4, src4;
+	__u16 dst2, src2;
 
-	if ((void *)(eth + 1) > data_end || l3 > 64)
+	if ((void *)(m + ETH_HLEN) > data_end || l3 > 64)
 		return -1;
-	__builtin_memcpy(mac, eth->h_source, ETH_ALEN);
-	__builtin_memcpy(eth->h_source, eth->h_dest, ETH_ALEN);
-	__builtin_memcpy(eth->h_dest, mac, ETH_ALEN);
+	/*
+	 * MACs swapped as 4 + 2 bytes each: struct ethhdr is packed, and
+	 * memcpy through it moves them byte by byte.
+	 */
+	dst4 = *(__u32 *)m;
+	dst2 = *(__u16 *)(m + 4);
+	src4 = *(__u32 *)(m + 6);
+	src2 = *(__u16 *)(m + 10);
+	*(__u32 *)m = src4;
+	*(__u16 *)(m + 4) = src2;
+	*(__u32 *)(m + 6) = dst4;
+	*(__u16 *)(m + 10) = dst2;
 
 	if (pkt->family == 4) {
 		struct iphdr *ip = data + l3;
-		__u32 ihl = pkt->ihl;
+		__u32 ihl = pkt->ihl, tot_len = ihl + udp_len;
 		__u16 *w = (__u16 *)ip;
 		__u64 s = 0;
-		__be32 addr;
+		__be32 saddr, daddr;
 		__u8 *opt;
 		int i;
 
 		if ((void *)(ip + 1) > data_end || ihl > 60)
 			return -1;
-		addr = ip->saddr;
-		ip->saddr = ip->daddr;
-		ip->daddr = addr;
-		ip->tot_len = bpf_htons(ihl + udp_len);
-		ip->ttl = 64;
-		ip->check = 0;
-		s = xdpdns_csum_u32(bpf_ntohl(ip->saddr)) +
-		    xdpdns_csum_u32(bpf_ntohl(ip->daddr));
+		/*
+		 * The header sum from the words as they will be, taken before
+		 * the stores: reading back words just written with stores of
+		 * other sizes stalls store-to-load forwarding.
+		 */
+		saddr = ip->saddr;
+		daddr = ip->daddr;
+		s = xdpdns_csum_u32(bpf_ntohl(saddr)) +
+		    xdpdns_csum_u32(bpf_ntohl(daddr));
 		*pseudo = s + IPPROTO_UDP + udp_len;
-#pragma unroll
-		for (i = 0; i < 5; i++)	/* words before the addresses */
-			s += bpf_ntohs(w[i]);
+		/* version/IHL/TOS, ID, fragment word, then TTL 64/protocol. */
+		s += bpf_ntohs(w[0]) + bpf_ntohs(w[2]) + bpf_ntohs(w[3]) +
+		     (64 << 8) + ip->protocol + tot_len;
+		ip->saddr = daddr;
+		ip->daddr = saddr;
+		ip->tot_len = bpf_htons(tot_len);
+		ip->ttl = 64;
 		/* Options: 0x01 (NOP) in every byte, each word sums to 0x0101. */
 		opt = (__u8 *)(ip + 1);
 		for (i = 0; i < 40; i++) {

@@ -21,7 +21,11 @@ struct {
 	__type(value, struct xdpdns_cache_entry);
 } XDPDNS_MAP_CACHE SEC(".maps");
 
-/* Listen addresses and ports; a packet is ours only if it matches one. */
+/*
+ * Listen addresses and ports, as userspace manages and lists them. The
+ * program does not look here: refill_listen_add/delete copy the keys into
+ * the info map's listen table, which the program scans (parse.h).
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, XDPDNS_LISTEN_MAX);
@@ -37,7 +41,10 @@ struct {
 	__type(value, struct xdpdns_stats);
 } XDPDNS_MAP_STATS SEC(".maps");
 
-/* Layout version and hash seed, written by userspace, read by tools. */
+/*
+ * Layout version, hash seed and the listen table the program scans;
+ * written by userspace, read by tools and by the program.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
@@ -75,7 +82,7 @@ struct {
 const volatile __u64 name_hash_seed = 0;
 /*
  * Optional quick filter: when listen_port_count > 0, UDP packets to any
- * other destination port leave before the listen map lookup. Network order.
+ * other destination port leave before the listen table scan. Network order.
  */
 const volatile __u16 listen_ports[4] = { 0, 0, 0, 0 };
 const volatile __u32 listen_port_count = 0;

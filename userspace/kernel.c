@@ -30,7 +30,9 @@
 #define KERNEL_PROG_NAME "xdp_dns"
 
 _Static_assert(CONFIG_MAX_IFACES <= KERNEL_MAX_IFACES,
-	       "every configured interface fits in struct kernel");
+	       "every configured interface fits in one kernel_load_and_attach()");
+_Static_assert(CONFIG_MAX_LISTEN <= KERNEL_MAX_LISTEN,
+	       "every listen address fits in struct kernel");
 
 /*
  * Pins only work on a bpffs: check the pin path, or its closest existing
@@ -105,15 +107,27 @@ static uint32_t kernel_pinned_cache_entries(const char *pin_dir)
 }
 
 /* Load one skeleton on the pinned maps and attach it to @ifname. */
-static int kernel_attach_one(struct kernel *k, const struct kernel_opts *o,
-			     const char *ifname, char *err, size_t errlen)
+static int kernel_link_add(struct kernel *k, const struct kernel_opts *o,
+			   const char *ifname, char *err, size_t errlen)
 {
-	struct kernel_link *l = &k->link[k->nlinks];
+	struct kernel_link *l;
 	struct refill_maps maps;
 	uint64_t seed = 0;
 	char buf[256];
 	int ret;
 
+	if (k->nlinks == k->caplinks) {
+		unsigned int cap = k->caplinks ? 2 * k->caplinks : KERNEL_MAX_IFACES;
+		struct kernel_link *grown = realloc(k->link, cap * sizeof(*grown));
+
+		if (!grown) {
+			snprintf(err, errlen, "out of memory for interface %s", ifname);
+			return -ENOMEM;
+		}
+		k->link = grown;
+		k->caplinks = cap;
+	}
+	l = &k->link[k->nlinks];
 	memset(l, 0, sizeof(*l));
 	snprintf(l->ifname, sizeof(l->ifname), "%s", ifname);
 	if (o->replace) {
@@ -179,6 +193,25 @@ fail:
 	return ret;
 }
 
+/* An empty fast path remembering @opts (copied) for later attachments. */
+static struct kernel *kernel_alloc(const struct kernel_opts *opts)
+{
+	struct kernel *k = calloc(1, sizeof(*k));
+
+	if (!k)
+		return NULL;
+	k->maps.cache_fd = k->maps.listen_fd = k->maps.stats_fd = k->maps.info_fd = -1;
+	k->opts = *opts;
+	snprintf(k->pin_dir, sizeof(k->pin_dir), "%s", opts->pin_dir);
+	k->opts.pin_dir = k->pin_dir;
+	if (opts->nports <= KERNEL_MAX_PORTS && opts->nports)
+		memcpy(k->ports, opts->ports, opts->nports * sizeof(k->ports[0]));
+	else
+		k->opts.nports = 0;	/* no quick filter, as documented */
+	k->opts.ports = k->ports;
+	return k;
+}
+
 int kernel_load_and_attach(const struct kernel_opts *opts,
 			   const char *const *ifnames, unsigned int nifnames,
 			   struct kernel **out, char *err, size_t errlen)
@@ -199,14 +232,13 @@ int kernel_load_and_attach(const struct kernel_opts *opts,
 			return -ENODEV;
 		}
 	}
-	k = calloc(1, sizeof(*k));
+	k = kernel_alloc(opts);
 	if (!k)
 		return -ENOMEM;
-	k->maps.cache_fd = k->maps.listen_fd = k->maps.stats_fd = k->maps.info_fd = -1;
 	pinned = kernel_pinned_cache_entries(opts->pin_dir);
 	k->cache_entries = pinned ? pinned : opts->cache_entries;
 	for (unsigned int i = 0; i < nifnames; i++) {
-		ret = kernel_attach_one(k, opts, ifnames[i], err, errlen);
+		ret = kernel_link_add(k, &k->opts, ifnames[i], err, errlen);
 		if (ret)
 			break;
 	}
@@ -250,7 +282,72 @@ void kernel_free(struct kernel *k)
 		xdp_dns_bpf__destroy(k->link[i].skel);
 	}
 	refill_maps_close(&k->maps);
+	free(k->link);
 	free(k);
+}
+
+int kernel_attach_one(struct kernel *k, const char *ifname)
+{
+	bool had_maps = k->maps.cache_fd >= 0;
+	char err[512];
+	int lock, ret;
+
+	for (unsigned int i = 0; i < k->nlinks; i++)
+		if (!strcmp(k->link[i].ifname, ifname))
+			return -EEXIST;
+	lock = kernel_pin_lock(k->pin_dir);
+	if (lock < 0) {
+		log_error("xdp_dns on %s: cannot lock the pin path %s: %s", ifname,
+			  k->pin_dir, xdpdns_strerror(lock));
+		return lock;
+	}
+	ret = kernel_link_add(k, &k->opts, ifname, err, sizeof(err));
+	if (ret) {
+		log_error("xdp_dns on %s: %s", ifname, err);
+		goto out;
+	}
+	if (!k->cache_entries)
+		k->cache_entries = kernel_pinned_cache_entries(k->pin_dir);
+	/* The first interface opened the maps: the daemon owns the listen map. */
+	if (!had_maps) {
+		ret = kernel_listen_replace(&k->maps, k->listen_family,
+					    (const uint8_t (*)[16])k->listen_addr,
+					    k->listen_port, k->nlisten);
+		if (ret)
+			log_error("cannot fill the listen map: %s", xdpdns_strerror(ret));
+	}
+	log_info("xdp_dns attached to %s in %s mode", ifname,
+		 attach_mode_name(k->link[k->nlinks - 1].mode));
+out:
+	close(lock);
+	return ret;
+}
+
+int kernel_detach_one(struct kernel *k, const char *ifname)
+{
+	unsigned int i;
+	struct kernel_link *l;
+	int ret;
+
+	for (i = 0; i < k->nlinks && strcmp(k->link[i].ifname, ifname); i++)
+		;
+	if (i == k->nlinks)
+		return -ENOENT;
+	l = &k->link[i];
+	/* A deleted interface took the program with it; a renamed one still
+	 * has it attached. */
+	if (l->prog && if_nametoindex(ifname)) {
+		ret = attach_detach(l->prog, ifname, l->mode);
+		if (ret && ret != -ENOENT)
+			log_warn("detaching xdp_dns from %s: %s", ifname,
+				 xdpdns_strerror(ret));
+	}
+	attach_program_close(l->prog);
+	xdp_dns_bpf__destroy(l->skel);
+	memmove(l, l + 1, (k->nlinks - i - 1) * sizeof(*l));
+	k->nlinks--;
+	log_info("xdp_dns forgets %s", ifname);
+	return 0;
 }
 
 int kernel_listen_replace(const struct refill_maps *maps, const int *family,
@@ -266,8 +363,12 @@ int kernel_listen_replace(const struct refill_maps *maps, const int *family,
 		if (bpf_map_get_next_key(maps->listen_fd, NULL, &next))
 			break;
 		key = next;
-		if (bpf_map_delete_elem(maps->listen_fd, &key) && errno != ENOENT)
-			return -errno;
+		/* Through refill, which republishes the program's table: a bare
+		 * map delete would leave the program answering there. */
+		ret = refill_listen_delete(maps, key.family, key.addr,
+					   ntohs(key.port));
+		if (ret && ret != -ENOENT)
+			return ret;
 	}
 	for (unsigned int i = 0; i < n; i++) {
 		ret = refill_listen_add(maps, family[i], addrs[i], ports[i]);
@@ -397,8 +498,6 @@ int kernel_start(const struct config *cfg, struct kernel **out, char *err,
 		 size_t errlen)
 {
 	const char *ifnames[CONFIG_MAX_IFACES];
-	int family[CONFIG_MAX_LISTEN];
-	uint8_t addrs[CONFIG_MAX_LISTEN][16];
 	uint16_t ports[CONFIG_MAX_LISTEN], uports[CONFIG_MAX_LISTEN];
 	struct kernel_opts o = {
 		.pin_dir = cfg->pin_path,
@@ -408,14 +507,20 @@ int kernel_start(const struct config *cfg, struct kernel **out, char *err,
 		.ports = uports,
 	};
 	struct kernel *k = NULL;
-	unsigned int n;
+	unsigned int n, nnames = 0, npatterns = 0;
+	int family[CONFIG_MAX_LISTEN];
+	uint8_t addrs[CONFIG_MAX_LISTEN][16];
 	int lock, ret;
 
 	*out = NULL;
-	if (!cfg->interface_count)
+	for (unsigned int i = 0; i < cfg->interface_count; i++) {
+		if (config_iface_is_pattern(cfg->interface[i]))
+			npatterns++;
+		else
+			ifnames[nnames++] = cfg->interface[i];
+	}
+	if (!nnames && !npatterns)
 		return 0;
-	for (unsigned int i = 0; i < cfg->interface_count; i++)
-		ifnames[i] = cfg->interface[i];
 	/* libxdp reports its dispatcher fallback on every load here; every
 	 * failure comes back as an error code anyway. */
 	attach_set_print(cfg->log_level >= LOG_LEVEL_DEBUG);
@@ -433,8 +538,27 @@ int kernel_start(const struct config *cfg, struct kernel **out, char *err,
 				 cfg->pin_path, xdpdns_strerror(lock));
 		return lock;
 	}
-	ret = kernel_load_and_attach(&o, ifnames, cfg->interface_count, &k, err, errlen);
+	if (nnames) {
+		ret = kernel_load_and_attach(&o, ifnames, nnames, &k, err, errlen);
+	} else {
+		/* Only globs: the maps open with the first interface that
+		 * matches (kernel_attach_one()). */
+		uint32_t pinned = kernel_pinned_cache_entries(cfg->pin_path);
+
+		k = kernel_alloc(&o);
+		ret = k ? 0 : -ENOMEM;
+		if (k)
+			k->cache_entries = pinned ? pinned : o.cache_entries;
+		else
+			snprintf(err, errlen, "out of memory");
+	}
 	if (!ret) {
+		k->nlisten = n;
+		memcpy(k->listen_family, family, n * sizeof(family[0]));
+		memcpy(k->listen_addr, addrs, n * sizeof(addrs[0]));
+		memcpy(k->listen_port, ports, n * sizeof(ports[0]));
+	}
+	if (!ret && nnames) {
 		/* The daemon owns the listen map while it runs. */
 		ret = kernel_listen_replace(&k->maps, family,
 					    (const uint8_t (*)[16])addrs, ports, n);
@@ -457,8 +581,9 @@ int kernel_start(const struct config *cfg, struct kernel **out, char *err,
 	for (unsigned int i = 0; i < k->nlinks; i++)
 		log_info("xdp_dns attached to %s in %s mode", k->link[i].ifname,
 			 attach_mode_name(k->link[i].mode));
-	log_info("kernel cache: %u entries, maps pinned in %s, %u listen addresses",
-		 k->cache_entries, cfg->pin_path, n);
+	log_info("kernel cache: %u entries, maps pinned in %s, %u listen addresses%s",
+		 k->cache_entries, cfg->pin_path, n,
+		 npatterns ? ", interface globs followed" : "");
 	*out = k;
 	return 0;
 }

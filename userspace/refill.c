@@ -30,7 +30,10 @@ _Static_assert(sizeof(struct xdpdns_cache_key) == 16, "cache key layout");
 _Static_assert(sizeof(struct xdpdns_cache_entry) == 1456, "cache entry layout");
 _Static_assert(sizeof(struct xdpdns_cache_entry) % 8 == 0, "entry alignment");
 _Static_assert(sizeof(struct xdpdns_listen_key) == 20, "listen key layout");
-_Static_assert(sizeof(struct xdpdns_info) == 24, "info layout");
+_Static_assert(sizeof(struct xdpdns_listen_table) == 8 + 20 * XDPDNS_LISTEN_MAX,
+	       "listen table layout");
+_Static_assert(sizeof(struct xdpdns_info) == 32 + 2 * sizeof(struct xdpdns_listen_table),
+	       "info layout");
 _Static_assert(sizeof(struct xdpdns_stats) == 8 * XDPDNS_CNT_MAX, "stats layout");
 _Static_assert(sizeof(struct xdpdns_bench_frame) == 8 + XDPDNS_BENCH_FRAME_MAX,
 	       "bench frame layout");
@@ -300,6 +303,24 @@ static int refill_info_check(const struct xdpdns_info *info)
 	return 0;
 }
 
+/*
+ * Read the info value of a map that may come from another build: check the
+ * value size first, since an info value of another layout would not fit
+ * (contract 7: a clear error, never a misread).
+ */
+static int refill_info_read(int fd, struct xdpdns_info *info)
+{
+	struct bpf_map_info mi;
+	__u32 len = sizeof(mi), zero = 0;
+
+	memset(&mi, 0, sizeof(mi));
+	if (bpf_obj_get_info_by_fd(fd, &mi, &len))
+		return -errno;
+	if (mi.value_size != sizeof(*info) || mi.max_entries != 1)
+		return XDPDNS_ELAYOUT;
+	return bpf_map_lookup_elem(fd, &zero, info) ? -errno : 0;
+}
+
 static const char *const shared_maps[] = {
 	XDPDNS_MAP_CACHE_NAME, XDPDNS_MAP_LISTEN_NAME, XDPDNS_MAP_STATS_NAME,
 	XDPDNS_MAP_INFO_NAME,
@@ -310,7 +331,6 @@ int refill_object_prepare(struct bpf_object *obj, const char *pin_dir,
 {
 	struct xdpdns_info info = { 0 };
 	char path[PATH_MAX];
-	__u32 zero = 0;
 	size_t i;
 	int fd = -1, err;
 
@@ -334,10 +354,10 @@ int refill_object_prepare(struct bpf_object *obj, const char *pin_dir,
 			return err;
 		fd = bpf_obj_get(path);
 		if (fd >= 0) {
-			err = bpf_map_lookup_elem(fd, &zero, &info);
+			err = refill_info_read(fd, &info);
 			close(fd);
 			if (err)
-				return -errno;
+				return err;
 			if (info.layout_version) {
 				err = refill_info_check(&info);
 				if (err)
@@ -408,10 +428,9 @@ int refill_object_finish(struct bpf_object *obj, uint64_t hash_seed,
 	err = maps->info_fd = refill_map_fd_dup(obj, XDPDNS_MAP_INFO_NAME);
 	if (err < 0)
 		goto out;
-	if (bpf_map_lookup_elem(maps->info_fd, &zero, &info)) {
-		err = -errno;
+	err = refill_info_read(maps->info_fd, &info);
+	if (err)
 		goto out;
-	}
 	if (info.layout_version == 0) {
 		/* New maps: record the layout and seed; drop stale entries. */
 		info.layout_version = XDPDNS_LAYOUT_VERSION;
@@ -449,7 +468,6 @@ int refill_maps_open(struct refill_maps *maps, const char *pin_dir)
 		       &maps->info_fd };
 	struct xdpdns_info info = { 0 };
 	char path[PATH_MAX];
-	__u32 zero = 0;
 	size_t i;
 	int err;
 
@@ -464,10 +482,9 @@ int refill_maps_open(struct refill_maps *maps, const char *pin_dir)
 			goto out;
 		}
 	}
-	if (bpf_map_lookup_elem(maps->info_fd, &zero, &info)) {
-		err = -errno;
+	err = refill_info_read(maps->info_fd, &info);
+	if (err)
 		goto out;
-	}
 	err = refill_info_check(&info);
 	if (err)
 		goto out;
@@ -559,6 +576,67 @@ static int refill_listen_key(struct xdpdns_listen_key *k, int family,
 	return 0;
 }
 
+/* Fill @t with the listen map's keys, each once. */
+static int refill_listen_collect(const struct refill_maps *maps,
+				 struct xdpdns_listen_table *t)
+{
+	struct xdpdns_listen_key key, next;
+	bool first = true;
+	__u32 i;
+	int steps;
+
+	memset(t, 0, sizeof(*t));
+	/* A concurrent delete may restart the walk: bounded, deduplicated. */
+	for (steps = 0; steps < XDPDNS_LISTEN_MAX * 4; steps++) {
+		if (bpf_map_get_next_key(maps->listen_fd, first ? NULL : &key,
+					 &next))
+			return errno == ENOENT ? 0 : -errno;
+		first = false;
+		key = next;
+		for (i = 0; i < t->count; i++)
+			if (!memcmp(&t->keys[i], &key, sizeof(key)))
+				break;
+		if (i < t->count)
+			continue;
+		if (t->count == XDPDNS_LISTEN_MAX)
+			return -E2BIG;
+		t->keys[t->count++] = key;
+	}
+	return -EAGAIN;
+}
+
+/*
+ * Publish the listen map to the program's listen table in the info map
+ * (struct xdpdns_info, @listen_gen): write the spare table, the live one
+ * keeping its bytes, then make the spare one live in a second update.
+ */
+static int refill_listen_publish(const struct refill_maps *maps)
+{
+	struct xdpdns_info *info = calloc(1, sizeof(*info));
+	__u32 zero = 0;
+	int err;
+
+	if (!info)
+		return -ENOMEM;
+	err = refill_info_read(maps->info_fd, info);
+	if (err)
+		goto out;
+	err = refill_listen_collect(maps,
+				    &info->listen[(info->listen_gen + 1) & 1]);
+	if (err)
+		goto out;
+	if (bpf_map_update_elem(maps->info_fd, &zero, info, BPF_ANY)) {
+		err = -errno;
+		goto out;
+	}
+	info->listen_gen++;
+	if (bpf_map_update_elem(maps->info_fd, &zero, info, BPF_ANY))
+		err = -errno;
+out:
+	free(info);
+	return err;
+}
+
 int refill_listen_add(const struct refill_maps *maps, int family,
 		      const void *addr, uint16_t port)
 {
@@ -568,7 +646,9 @@ int refill_listen_add(const struct refill_maps *maps, int family,
 
 	if (err)
 		return err;
-	return bpf_map_update_elem(maps->listen_fd, &k, &v, BPF_ANY) ? -errno : 0;
+	if (bpf_map_update_elem(maps->listen_fd, &k, &v, BPF_ANY))
+		return -errno;
+	return refill_listen_publish(maps);
 }
 
 int refill_listen_delete(const struct refill_maps *maps, int family,
@@ -579,7 +659,9 @@ int refill_listen_delete(const struct refill_maps *maps, int family,
 
 	if (err)
 		return err;
-	return bpf_map_delete_elem(maps->listen_fd, &k) ? -errno : 0;
+	if (bpf_map_delete_elem(maps->listen_fd, &k))
+		return -errno;
+	return refill_listen_publish(maps);
 }
 
 int refill_stats_read(const struct refill_maps *maps, struct xdpdns_stats *sum,

@@ -10,7 +10,7 @@
  * info map when it creates the maps and refuses pinned maps carrying another
  * value (XDPDNS_ELAYOUT), so an old CLI never misreads a new daemon's cache.
  */
-#define XDPDNS_LAYOUT_VERSION 1
+#define XDPDNS_LAYOUT_VERSION 2
 
 /* Default bpffs directory where the maps are pinned by name. */
 #define XDPDNS_PIN_DIR_DEFAULT "/sys/fs/bpf/xdpdns"
@@ -136,6 +136,20 @@ struct xdpdns_listen_key {
 #define XDPDNS_LISTEN_ENABLED 1
 
 /**
+ * struct xdpdns_listen_table - the listen map's keys as the program scans
+ * them: a hash lookup is a call costing about 40 ns here, a scan of a few
+ * entries of an array element that the verifier inlines costs a few ns.
+ * @count:	keys in use, 0..XDPDNS_LISTEN_MAX.
+ * @pad:	zero.
+ * @keys:	the keys, each as in the listen map (pad bytes zero).
+ */
+struct xdpdns_listen_table {
+	__u32 count;
+	__u32 pad;
+	struct xdpdns_listen_key keys[XDPDNS_LISTEN_MAX];
+};
+
+/**
  * struct xdpdns_info - the single value of the info array map.
  * @layout_version:	XDPDNS_LAYOUT_VERSION of whoever created the maps.
  * @key_size:		sizeof(struct xdpdns_cache_key).
@@ -143,6 +157,19 @@ struct xdpdns_listen_key {
  * @pad:		zero.
  * @hash_seed:		seed of xdpdns_name_hash(); chosen at random when the
  *			maps are created, given to the program as rodata.
+ * @listen_gen:		generation of the listen tables; @listen[gen & 1] is
+ *			the live one. Userspace (refill_listen_add/delete)
+ *			rewrites the listen map, then writes the other table
+ *			(the live one keeps its bytes), then bumps @listen_gen
+ *			in a second update. The program reads @listen_gen
+ *			before and after its scan and takes a change as "not
+ *			ours", so a table being rewritten never matches.
+ *			The listen map must change only through those two
+ *			functions: a key deleted from the map directly stays
+ *			in the live table, and the program keeps answering
+ *			there, until the next refill_listen_add/delete.
+ * @pad2:		zero.
+ * @listen:		the two copies of the listen table.
  */
 struct xdpdns_info {
 	__u32 layout_version;
@@ -150,6 +177,9 @@ struct xdpdns_info {
 	__u32 entry_size;
 	__u32 pad;
 	__u64 hash_seed;
+	__u32 listen_gen;
+	__u32 pad2;
+	struct xdpdns_listen_table listen[2];
 };
 
 /*

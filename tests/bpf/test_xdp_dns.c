@@ -587,6 +587,133 @@ static int run_case_file(const char *dir)
 	return 0;
 }
 
+/*
+ * With the rodata port filter set (as the daemon and the bench load it),
+ * the first look at fixed offsets (xdpdns_quick_not_ours) must let every
+ * query to the port through and send everything else up untouched.
+ */
+static void test_port_filter(void)
+{
+	struct tx_frame_opts o4 = { .family = 4 }, o6 = { .family = 6 };
+	struct tx_frame_opts ov = { .family = 4, .vlans = 1 };
+	struct tx_frame_opts oopt = { .family = 4, .ip_opts = 8 };
+	struct tx_query q = { .id = 0x5151, .name = "www.example.com",
+			      .qtype = 1, .flags = 0x0100 };
+	struct refill_maps saved = maps, m2;
+	int saved_fd = prog_fd;
+	struct xdp_dns_bpf *s2 = tx_load(&m2, true);
+	uint8_t f[TX_FRAME_MAX];
+	size_t n;
+
+	if (!ok(s2 != NULL, "load with the port filter"))
+		return;
+	maps = m2;
+	prog_fd = bpf_program__fd(s2->progs.xdp_dns);
+	ok(put_entry(r_a, r_a_len, 300, 0, true, false) == 0,
+	   "port filter: entry A");
+	n = qframe(f, &o4, &q);
+	check_hit("port filter: IPv4", f, n, r_a, r_a_len, 0, true);
+	n = qframe(f, &o6, &q);
+	check_hit("port filter: IPv6", f, n, r_a, r_a_len, 0, true);
+	n = qframe(f, &ov, &q);
+	check_hit("port filter: VLAN", f, n, r_a, r_a_len, 0, true);
+	n = qframe(f, &oopt, &q);
+	check_hit("port filter: IPv4 options", f, n, r_a, r_a_len, 0, true);
+	o4.dport = o6.dport = ov.dport = oopt.dport = 5353;
+	n = qframe(f, &o4, &q);
+	check_pass("port filter: IPv4 other port", f, n, -1);
+	n = qframe(f, &o6, &q);
+	check_pass("port filter: IPv6 other port", f, n, -1);
+	n = qframe(f, &ov, &q);
+	check_pass("port filter: VLAN other port", f, n, -1);
+	n = qframe(f, &oopt, &q);
+	check_pass("port filter: IPv4 options, other port", f, n, -1);
+	/* Not UDP: protocol byte changed, header checksum left wrong. */
+	o4.dport = 0;
+	n = qframe(f, &o4, &q);
+	f[14 + 9] = 6;
+	check_pass("port filter: IPv4 TCP to the port", f, n, -1);
+	refill_maps_close(&m2);
+	xdp_dns_bpf__destroy(s2);
+	maps = saved;
+	prog_fd = saved_fd;
+}
+
+/* The listen table the program scans (info map) follows the listen map. */
+static void listen_table_check(const char *what, uint32_t want_count)
+{
+	static struct xdpdns_info info;
+	__u32 zero = 0;
+
+	if (bpf_map_lookup_elem(maps.info_fd, &zero, &info)) {
+		ok(0, "%s: info map read", what);
+		return;
+	}
+	is_int(info.listen[info.listen_gen & 1].count, want_count,
+	       "%s: live listen table holds %u keys", what, want_count);
+}
+
+static void test_listen_changes(void)
+{
+	struct tx_query q = { .id = 0x7777, .name = "nothere.example.com",
+			      .qtype = 1, .flags = 0x0100 };
+	struct tx_frame_opts o = { .family = 4, .dst = tx_other4 };
+	struct tx_frame_opts o6 = { .family = 6 };
+	static const uint8_t base[4] = { 198, 51, 100, 0 };
+	uint8_t f[TX_FRAME_MAX], a[4];
+	size_t n;
+	int i, added = 0;
+
+	listen_table_check("start", 2);
+	n = qframe(f, &o, &q);
+	check_pass("unlisted address", f, n, -1);
+	ok(refill_listen_add(&maps, 4, tx_other4, 53) == 0, "listen add");
+	listen_table_check("after add", 3);
+	check_pass("added address", f, n, XDPDNS_CNT_PASS_MISS);
+	o.dport = 5353;
+	n = qframe(f, &o, &q);
+	check_pass("added address, other port", f, n, -1);
+	ok(refill_listen_delete(&maps, 4, tx_other4, 53) == 0, "listen delete");
+	listen_table_check("after delete", 2);
+	o.dport = 0;
+	n = qframe(f, &o, &q);
+	check_pass("deleted address", f, n, -1);
+
+	/* The server's own address out and back in; IPv6 unaffected. */
+	ok(refill_listen_delete(&maps, 4, tx_server4, 53) == 0, "delete server");
+	n = qframe(f, NULL, &q);
+	check_pass("server address deleted", f, n, -1);
+	n = qframe(f, &o6, &q);
+	check_pass("IPv6 server still listed", f, n, XDPDNS_CNT_PASS_MISS);
+	ok(refill_listen_add(&maps, 4, tx_server4, 53) == 0, "re-add server");
+	n = qframe(f, NULL, &q);
+	check_pass("server address back", f, n, XDPDNS_CNT_PASS_MISS);
+
+	/* A full table: the last key is found; one more is refused. */
+	for (i = 0; i < XDPDNS_LISTEN_MAX - 2; i++) {
+		memcpy(a, base, 4);
+		a[3] = i;
+		if (refill_listen_add(&maps, 4, a, 53) == 0)
+			added++;
+	}
+	is_int(added, XDPDNS_LISTEN_MAX - 2, "listen table filled");
+	listen_table_check("full", XDPDNS_LISTEN_MAX);
+	o.dst = a;
+	n = qframe(f, &o, &q);
+	check_pass("last address of a full table", f, n, XDPDNS_CNT_PASS_MISS);
+	a[3] = 200;
+	ok(refill_listen_add(&maps, 4, a, 53) != 0, "65th listen address refused");
+	listen_table_check("after refusal", XDPDNS_LISTEN_MAX);
+	for (i = 0; i < XDPDNS_LISTEN_MAX - 2; i++) {
+		a[3] = i;
+		refill_listen_delete(&maps, 4, a, 53);
+	}
+	listen_table_check("emptied", 2);
+	a[3] = XDPDNS_LISTEN_MAX - 3;
+	n = qframe(f, &o, &q);
+	check_pass("address of the emptied table", f, n, -1);
+}
+
 int main(void)
 {
 	const char *case_dir = getenv("XDPDNS_XDP_CASES");
@@ -604,6 +731,8 @@ int main(void)
 		build_responses();
 		test_hits();
 		test_passes();
+		test_listen_changes();
+		test_port_filter();
 	}
 	refill_maps_close(&maps);
 	xdp_dns_bpf__destroy(skel);
