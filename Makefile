@@ -23,8 +23,9 @@ OPT_CFLAGS ?= -O2
 CFLAGS ?= -g $(OPT_CFLAGS)
 XCFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
 	-D_GNU_SOURCE -D_FORTIFY_SOURCE=2 -fstack-protector-strong \
-	-Iinclude -Iuserspace -Itests/unit -I$(OUTPUT)
-LDLIBS := -lxdp -lbpf -lelf -lz -lssl -lcrypto -lyaml -lmicrohttpd -lpthread
+	-Iinclude -Iuserspace -Itests/unit -I$(OUTPUT) \
+	$(shell pkg-config --cflags libxml-2.0)
+LDLIBS := -lxdp -lbpf -lelf -lz -lssl -lcrypto -lyaml -lmicrohttpd -lxml2 -lpthread
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
 
@@ -68,7 +69,7 @@ BENCH_SRCS := $(wildcard bench/*.c)
 BENCH_BINS := $(patsubst bench/%.c,$(OUTPUT)/bench/%,$(BENCH_SRCS))
 
 .PHONY: all deps test asan demo bench fuzz fuzz-smoke clean lab-start lab-stop \
-	tests format
+	tests format install
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -154,6 +155,20 @@ lab-start: deps all
 
 lab-stop:
 	$(Q)./tests/lab/lab.sh stop
+
+# Installs what a host needs to run xdpdns (DESTDIR for packaging).
+PREFIX ?= /usr
+install: all
+	install -D -m 0755 xdpdnsd $(DESTDIR)$(PREFIX)/sbin/xdpdnsd
+	install -D -m 0755 xdpdns $(DESTDIR)$(PREFIX)/sbin/xdpdns
+	install -D -m 0644 deploy/anchors/root.ds $(DESTDIR)$(PREFIX)/share/xdpdns/root.ds
+	install -D -m 0644 deploy/xdpdnsd.yaml $(DESTDIR)/etc/xdpdns/xdpdnsd.yaml
+	install -D -m 0644 deploy/systemd/xdpdnsd.service \
+		$(DESTDIR)/lib/systemd/system/xdpdnsd.service
+	install -D -m 0644 docs/man/xdpdns.8 $(DESTDIR)$(PREFIX)/share/man/man8/xdpdns.8
+	install -D -m 0644 docs/man/xdpdnsd.8 $(DESTDIR)$(PREFIX)/share/man/man8/xdpdnsd.8
+	install -D -m 0644 tools/xdpdns/bash-completion/xdpdns \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/xdpdns
 
 format:
 	$(Q)clang-format -i $$(git ls-files '*.c' '*.h')

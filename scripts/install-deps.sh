@@ -5,7 +5,7 @@
 set -eu
 
 BUILD_PKGS="make clang llvm libbpf-dev libxdp-dev bpftool libssl-dev libelf-dev
-zlib1g-dev pkg-config libyaml-dev libclang-rt-14-dev libmicrohttpd-dev"
+zlib1g-dev pkg-config libyaml-dev libclang-rt-14-dev libmicrohttpd-dev libxml2-dev"
 TEST_PKGS="knot knot-dnsutils knot-dnssecutils ldnsutils unbound unbound-anchor
 dnsperf bind9-dnsutils python3 python3-dnspython python3-cryptography iproute2
 ethtool perl xdp-tools linux-perf

@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <yaml.h>
 
+#include "anchor_xml.h"
 #include "config.h"
 #include "dnssec/anchor.h"
 #include "util/error.h"
@@ -884,6 +885,48 @@ int config_from_args(struct config *cfg, int argc, char *const argv[],
 	return config_check(cfg, err, errlen);
 }
 
+int config_anchor_file_load(const char *path, struct val_anchors *set,
+			    char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	char line[8192];
+	unsigned int lineno = 0;
+	int ch, ret = 0;
+
+	if (!f) {
+		ret = -errno;
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return ret;
+	}
+	/* A file starting with '<' is an RFC 7958 root-anchors.xml. */
+	while ((ch = getc(f)) == ' ' || ch == '\t' || ch == '\r' || ch == '\n')
+		;
+	if (ch == '<') {
+		fclose(f);
+		ret = anchor_xml_load(path, set, time(NULL), err, errlen);
+		return ret > 0 ? 0 : ret;
+	}
+	rewind(f);
+	while (!ret && fgets(line, sizeof(line), f)) {
+		char *p = line;
+
+		lineno++;
+		line[strcspn(line, "\r\n")] = '\0';
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p || *p == ';' || *p == '#')
+			continue;
+		ret = val_anchors_add_text(set, p);
+		if (ret) {
+			snprintf(err, errlen, "%s:%u: not a DS, DNSKEY or NTA record: %s",
+				 path, lineno, xdpdns_strerror(ret));
+			ret = ret == -ENOMEM ? ret : XDPDNS_ECONFIG;
+		}
+	}
+	fclose(f);
+	return ret;
+}
+
 int config_load_anchors(const struct config *cfg, struct val_anchors **out,
 			char *err, size_t errlen)
 {
@@ -896,35 +939,8 @@ int config_load_anchors(const struct config *cfg, struct val_anchors **out,
 	set = val_anchors_new();
 	if (!set)
 		return -ENOMEM;
-	for (unsigned int i = 0; !ret && i < cfg->trust_anchor_count; i++) {
-		const char *path = cfg->trust_anchor[i];
-		FILE *f = fopen(path, "r");
-		char line[8192];
-		unsigned int lineno = 0;
-
-		if (!f) {
-			ret = -errno;
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
-			break;
-		}
-		while (!ret && fgets(line, sizeof(line), f)) {
-			char *p = line;
-
-			lineno++;
-			line[strcspn(line, "\r\n")] = '\0';
-			while (*p == ' ' || *p == '\t')
-				p++;
-			if (!*p || *p == ';' || *p == '#')
-				continue;
-			ret = val_anchors_add_text(set, p);
-			if (ret) {
-				snprintf(err, errlen, "%s:%u: not a DS, DNSKEY or NTA record: %s",
-					 path, lineno, xdpdns_strerror(ret));
-				ret = ret == -ENOMEM ? ret : XDPDNS_ECONFIG;
-			}
-		}
-		fclose(f);
-	}
+	for (unsigned int i = 0; !ret && i < cfg->trust_anchor_count; i++)
+		ret = config_anchor_file_load(cfg->trust_anchor[i], set, err, errlen);
 	if (!ret && set->count == 0) {
 		snprintf(err, errlen, "trust anchor files hold no anchor");
 		ret = XDPDNS_ECONFIG;

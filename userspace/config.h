@@ -183,6 +183,19 @@ int config_from_args(struct config *cfg, int argc, char *const argv[],
 struct val_anchors;
 
 /**
+ * config_anchor_file_load() - add the anchors of one file to @set: an
+ * RFC 7958 XML file (first non-blank character '<') or DS, DNSKEY and NTA
+ * lines in zone-file form.
+ * @path:   the file.
+ * @set:    receives the anchors.
+ * @err:    receives a message naming the file (and line) on failure.
+ * @errlen: its size.
+ * Return: 0, XDPDNS_ECONFIG, -ENOMEM or -errno.
+ */
+int config_anchor_file_load(const char *path, struct val_anchors *set,
+			    char *err, size_t errlen);
+
+/**
  * config_load_anchors() - read every trust anchor file of @cfg.
  * @cfg:  the configuration.
  * @out:  receives a new anchor set (val_anchors_free() it), or NULL when

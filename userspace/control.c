@@ -285,7 +285,7 @@ static int do_cache_flush(struct control *ctl, const char *req, struct jbuf *b)
 			return XDPDNS_ESYNTAX;
 		n = cache_flush_below(ctl->srv->cache, name);
 		if (ctl->srv->kmaps)
-			kerr = kernel_cache_flush_below(ctl->srv->kmaps, name, &kn);
+			kerr = refill_cache_flush_below(ctl->srv->kmaps, name, &kn);
 	} else {
 		n = cache_flush(ctl->srv->cache);
 		if (ctl->srv->kmaps)

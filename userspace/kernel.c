@@ -130,6 +130,7 @@ static int kernel_link_add(struct kernel *k, const struct kernel_opts *o,
 	l = &k->link[k->nlinks];
 	memset(l, 0, sizeof(*l));
 	snprintf(l->ifname, sizeof(l->ifname), "%s", ifname);
+	l->ifindex = if_nametoindex(ifname);
 	if (o->replace) {
 		/* A previous daemon (or the CLI) left xdp_dns there: replace
 		 * it; the maps it used are the pinned ones we reuse. */
@@ -325,6 +326,7 @@ out:
 
 int kernel_detach_one(struct kernel *k, const char *ifname)
 {
+	char now[IF_NAMESIZE];
 	unsigned int i;
 	struct kernel_link *l;
 	int ret;
@@ -335,11 +337,11 @@ int kernel_detach_one(struct kernel *k, const char *ifname)
 		return -ENOENT;
 	l = &k->link[i];
 	/* A deleted interface took the program with it; a renamed one still
-	 * has it attached. */
-	if (l->prog && if_nametoindex(ifname)) {
-		ret = attach_detach(l->prog, ifname, l->mode);
+	 * has it attached, under its new name. */
+	if (l->prog && l->ifindex && if_indextoname(l->ifindex, now)) {
+		ret = attach_detach(l->prog, now, l->mode);
 		if (ret && ret != -ENOENT)
-			log_warn("detaching xdp_dns from %s: %s", ifname,
+			log_warn("detaching xdp_dns from %s: %s", now,
 				 xdpdns_strerror(ret));
 	}
 	attach_program_close(l->prog);
@@ -376,62 +378,6 @@ int kernel_listen_replace(const struct refill_maps *maps, const int *family,
 			return ret;
 	}
 	return 0;
-}
-
-int kernel_cache_flush_below(const struct refill_maps *maps,
-			     const uint8_t *name, unsigned int *deleted)
-{
-	struct xdpdns_cache_key key, *doomed = NULL;
-	struct xdpdns_cache_entry *entry;
-	struct bpf_map_info info = { 0 };
-	__u32 len = sizeof(info);
-	uint8_t lower[DNS_NAME_MAXLEN];
-	size_t n = 0, cap;
-	bool first = true;
-	int ret = 0;
-
-	if (deleted)
-		*deleted = 0;
-	if (bpf_obj_get_info_by_fd(maps->cache_fd, &info, &len))
-		return -errno;
-	cap = info.max_entries;
-	dns_name_copy(lower, name);
-	dns_name_to_lower(lower);
-	entry = malloc(sizeof(*entry));
-	doomed = calloc(cap ? cap : 1, sizeof(*doomed));
-	if (!entry || !doomed) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	/*
-	 * The key holds only a hash: read each entry's full name (stored
-	 * lower-cased) and collect the keys at or below @name, then delete.
-	 * Deleting while walking would restart the walk; the walk is bounded
-	 * by the capacity.
-	 */
-	while (n < cap) {
-		if (bpf_map_get_next_key(maps->cache_fd, first ? NULL : &key, &key))
-			break;
-		first = false;
-		if (bpf_map_lookup_elem(maps->cache_fd, &key, entry))
-			continue;	/* evicted meanwhile */
-		entry->name[XDPDNS_NAME_BUF - 1] = 0;
-		if (dns_name_is_subdomain(entry->name, lower))
-			doomed[n++] = key;
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (bpf_map_delete_elem(maps->cache_fd, &doomed[i]) == 0) {
-			if (deleted)
-				(*deleted)++;
-		} else if (errno != ENOENT) {
-			ret = -errno;
-			break;
-		}
-	}
-out:
-	free(entry);
-	free(doomed);
-	return ret;
 }
 
 /* The explicit listen addresses of @cfg, and their distinct ports. */

@@ -3,6 +3,7 @@
  * it to interfaces, detach it (shared by xdpdnsd and `xdpdns prog`). */
 #pragma once
 
+#include <limits.h>
 #include <net/if.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -11,7 +12,8 @@
 #include "attach.h"
 #include "refill.h"
 
-#define KERNEL_MAX_IFACES 16
+#define KERNEL_MAX_IFACES 16	/* interfaces named at load; more attach later */
+#define KERNEL_MAX_LISTEN 16	/* listen map entries the daemon keeps */
 #define KERNEL_MAX_PORTS 4	/* listen_ports[] of the program's rodata */
 
 struct xdp_dns_bpf;
@@ -43,13 +45,15 @@ struct kernel_opts {
 
 /**
  * struct kernel_link - xdp_dns on one interface.
- * @ifname:	the interface.
+ * @ifname:	the interface (its name when attached).
+ * @ifindex:	its index (a renamed interface keeps it).
  * @mode:	the mode actually used.
  * @prog:	libxdp's handle.
  * @skel:	the loaded skeleton (one per interface, all on the same maps).
  */
 struct kernel_link {
 	char ifname[IF_NAMESIZE];
+	unsigned int ifindex;
 	enum attach_mode mode;
 	struct xdp_program *prog;
 	struct xdp_dns_bpf *skel;
@@ -57,16 +61,32 @@ struct kernel_link {
 
 /**
  * struct kernel - the loaded fast path.
- * @maps:		the shared maps (open while @kernel lives).
+ * @maps:		the shared maps (open while @kernel lives; fds -1
+ *			until the first interface is attached).
  * @cache_entries:	capacity of the cache map in use.
- * @link:		one per attached interface.
+ * @link:		one per attached interface (grows as needed).
  * @nlinks:		how many.
+ * @caplinks:		room in @link.
+ * @opts:		how interfaces are attached, kept for
+ *			kernel_attach_one() (@pin_dir and @ports point into
+ *			this struct).
+ * @pin_dir, @ports:	copies behind @opts.
+ * @nlisten, @listen_family, @listen_addr, @listen_port: the listen map's
+ *			entries, written when the maps first open.
  */
 struct kernel {
 	struct refill_maps maps;
 	uint32_t cache_entries;
-	struct kernel_link link[KERNEL_MAX_IFACES];
+	struct kernel_link *link;
 	unsigned int nlinks;
+	unsigned int caplinks;
+	struct kernel_opts opts;
+	char pin_dir[PATH_MAX];
+	uint16_t ports[KERNEL_MAX_PORTS];
+	unsigned int nlisten;
+	int listen_family[KERNEL_MAX_LISTEN];
+	uint8_t listen_addr[KERNEL_MAX_LISTEN][16];
+	uint16_t listen_port[KERNEL_MAX_LISTEN];
 };
 
 /**
@@ -84,7 +104,8 @@ int kernel_pin_lock(const char *pin_dir);
  * attach it to each interface. The caller should hold kernel_pin_lock().
  * @opts:	what and how.
  * @ifnames:	interfaces.
- * @nifnames:	how many (1..KERNEL_MAX_IFACES).
+ * @nifnames:	how many (1..KERNEL_MAX_IFACES; kernel_attach_one() adds
+ *		more later).
  * @out:	receives the fast path; kernel_free() it (leaves it attached)
  *		after kernel_detach() if it should go.
  * @err:	receives a one-line message on failure.
@@ -99,6 +120,28 @@ int kernel_pin_lock(const char *pin_dir);
 int kernel_load_and_attach(const struct kernel_opts *opts,
 			   const char *const *ifnames, unsigned int nifnames,
 			   struct kernel **out, char *err, size_t errlen);
+
+/**
+ * kernel_attach_one() - attach xdp_dns to one more interface (one that
+ * appeared: an interface glob of the daemon, ifwatch.h), on the same
+ * pinned maps; the first one opens the maps and fills the listen map.
+ * Takes the pin lock itself. Failures are logged.
+ * @k:		the fast path.
+ * @ifname:	the interface.
+ * Return: 0, -EEXIST when already attached there, -ENOMEM, or the
+ * negative code of the load or attach.
+ */
+int kernel_attach_one(struct kernel *k, const char *ifname);
+
+/**
+ * kernel_detach_one() - forget one interface: detach xdp_dns if the
+ * interface still exists (renamed away from a glob: found by its index,
+ * under its new name), and free its link.
+ * @k:		the fast path.
+ * @ifname:	the interface.
+ * Return: 0, or -ENOENT when xdp_dns was not attached there by @k.
+ */
+int kernel_detach_one(struct kernel *k, const char *ifname);
 
 /**
  * kernel_detach() - detach xdp_dns from every interface of @k (the maps
@@ -126,21 +169,13 @@ int kernel_listen_replace(const struct refill_maps *maps, const int *family,
 			  const uint8_t (*addrs)[16], const uint16_t *ports,
 			  unsigned int n);
 
-/**
- * kernel_cache_flush_below() - delete every kernel cache entry whose name
- * is @name or below it (a changed trust anchor or NTA).
- * @maps:	the maps.
- * @name:	uncompressed wire name (any case).
- * @deleted:	if not NULL, receives how many went.
- * Return: 0 or -errno.
- */
-int kernel_cache_flush_below(const struct refill_maps *maps,
-			     const uint8_t *name, unsigned int *deleted);
-
 struct config;
 
 /**
- * kernel_start() - the daemon's fast path: with interfaces configured,
+ * kernel_start() - the daemon's fast path: with interfaces configured
+ * (names, or globs, see config_iface_is_pattern(): those are left to
+ * kernel_attach_one(), and with nothing but globs the maps open with the
+ * first matching interface),
  * load xdp_dns on the maps pinned in cfg->pin_path (replacing an xdp_dns
  * a previous run left attached), attach it to each interface in
  * cfg->xdp_mode and fill the listen map with the explicit listen
@@ -148,8 +183,8 @@ struct config;
  * listen map (a warning says so): the program answers only addresses it
  * is told, so queries to those go to the sockets as before.
  * @cfg:	the configuration.
- * @out:	receives the fast path, or NULL when no interface is
- *		configured (a plain userspace forwarder).
+ * @out:	receives the fast path, or NULL when no interface (name or
+ *		glob) is configured (a plain userspace forwarder).
  * @err:	receives a one-line message on failure.
  * @errlen:	its size.
  * Return: 0, XDPDNS_ELAYOUT, or another negative code.

@@ -14,10 +14,15 @@
 #include "config.h"
 #include "dns/name.h"
 #include "dnssec/anchor.h"
+#include "audit.h"
 #include "control.h"
+#include "daemon_metrics.h"
+#include "ifwatch.h"
 #include "kernel.h"
 #include "log.h"
+#include "metrics.h"
 #include "server.h"
+#include "trust_audit.h"
 #include "util/error.h"
 #include "xdpdns/version.h"
 
@@ -25,6 +30,9 @@ struct daemon_ctx {
 	int argc;
 	char *const *argv;
 	struct server *srv;
+	struct kernel *kern;
+	struct audit *audit;
+	struct daemon_obs obs;		/* what the metrics endpoint reads */
 };
 
 #define ANCHOR_OWNERS_MAX 256
@@ -93,7 +101,8 @@ static size_t anchors_nprev;
 
 /* Flush the cached answers below every anchor that a reload adds, removes
  * or changes since the last load; everything else stays cached. */
-static void anchors_flush_changed(struct server *srv, const struct config *cur)
+static void anchors_flush_changed(struct server *srv, const struct config *cur,
+				  struct audit *audit)
 {
 	static struct anchor_digest b[ANCHOR_OWNERS_MAX];
 	struct anchor_digest *a = anchors_prev;
@@ -114,13 +123,16 @@ static void anchors_flush_changed(struct server *srv, const struct config *cur)
 			if (pass && j < ny)
 				continue;	/* changed: flushed in the first pass */
 			dns_name_to_text(x[i].owner, text, sizeof(text));
+			trust_audit_anchor(audit, x[i].owner, j == ny ?
+					   (pass ? "added on reload" : "removed on reload") :
+					   "changed on reload");
 			log_info("trust anchor for %s changed: %zu cached answers flushed",
 				 text, cache_flush_below(srv->cache, x[i].owner));
 			/* The kernel's copies of that zone go too: a Secure or
 			 * Insecure verdict under the old anchor no longer holds. */
 			if (srv->kmaps) {
 				unsigned int kn = 0;
-				int kerr = kernel_cache_flush_below(srv->kmaps,
+				int kerr = refill_cache_flush_below(srv->kmaps,
 								    x[i].owner, &kn);
 
 				if (kerr)
@@ -159,7 +171,7 @@ static int daemon_reload(void *arg)
 	ret = server_set_anchors(d->srv, anchors);
 	if (ret)
 		log_error("reload: trust anchors not replaced: %s", xdpdns_strerror(ret));
-	anchors_flush_changed(d->srv, &cfg);
+	anchors_flush_changed(d->srv, &cfg, d->audit);
 	log_info("configuration reloaded (%u upstreams, %u trust anchor files)",
 		 cfg.upstream_count, cfg.trust_anchor_count);
 	return 0;
@@ -198,16 +210,89 @@ static void raise_fd_limit(void)
 			 (unsigned long long)rl.rlim_cur);
 }
 
+/* The kernel maps open with the first attached interface: from then on
+ * the workers fill them (they read srv->kmaps). */
+static void daemon_kmaps_update(struct daemon_ctx *d)
+{
+	if (!d->kern)
+		return;
+	if (d->kern->maps.cache_fd >= 0 && !d->srv->kmaps)
+		__atomic_store_n(&d->srv->kmaps, &d->kern->maps, __ATOMIC_RELEASE);
+	__atomic_store_n(&d->obs.xdp_ifaces, d->kern->nlinks, __ATOMIC_RELAXED);
+}
+
+/* ifwatch: an interface matching a configured glob appeared. */
+static void daemon_if_added(int ifindex, const char *name, void *arg)
+{
+	struct daemon_ctx *d = arg;
+
+	if (!kernel_attach_one(d->kern, name))
+		daemon_kmaps_update(d);
+}
+
+/* ifwatch: it went (deleted, moved away, renamed to a non-matching name). */
+static void daemon_if_removed(int ifindex, const char *name, void *arg)
+{
+	struct daemon_ctx *d = arg;
+
+	if (!kernel_detach_one(d->kern, name))
+		daemon_kmaps_update(d);
+}
+
+/* With interface globs configured: follow them (the fast path is there). */
+static int daemon_ifwatch_start(struct daemon_ctx *d, const struct config *cfg,
+				struct ifwatch **out)
+{
+	const char *patterns[CONFIG_MAX_IFACES];
+	size_t n = 0;
+	int ret;
+
+	*out = NULL;
+	for (unsigned int i = 0; i < cfg->interface_count; i++)
+		if (config_iface_is_pattern(cfg->interface[i]))
+			patterns[n++] = cfg->interface[i];
+	if (!n || !d->kern)
+		return 0;
+	ret = ifwatch_new(patterns, n, daemon_if_added, daemon_if_removed, d, out);
+	if (ret)
+		return ret;
+	for (size_t i = 0; i < n; i++)
+		log_info("following interfaces matching %s", patterns[i]);
+	return 0;
+}
+
+/* The metrics and health endpoint, when configured. */
+static int daemon_metrics_start(struct daemon_ctx *d, const struct config *cfg,
+				struct metrics **out)
+{
+	int ret;
+
+	*out = NULL;
+	if (!cfg->metrics_listen[0])
+		return 0;
+	d->obs.srv = d->srv;
+	d->obs.kern = d->kern;
+	d->obs.audit = d->audit;
+	ret = metrics_new(cfg->metrics_listen, daemon_metrics_render, &d->obs, out);
+	if (ret)
+		return ret;
+	metrics_set_checks(*out, NULL, daemon_ready, &d->obs);
+	log_info("metrics on http://%s/metrics (port %u), /healthz, /readyz",
+		 cfg->metrics_listen, metrics_port(*out));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static struct config cfg;
 	struct daemon_ctx d = { .argc = argc, .argv = argv };
 	struct val_anchors *anchors = NULL;
 	struct control *ctl = NULL;
-	struct kernel *kern = NULL;
+	struct metrics *metrics = NULL;
+	struct ifwatch *ifw = NULL;
 	enum config_action action;
 	char err[CONFIG_ERR_LEN];
-	struct pollfd pfd[2];
+	struct pollfd pfd[3];
 	sigset_t mask;
 	int sfd = -1, ret, status = 1;
 
@@ -252,12 +337,23 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
+	if (cfg.audit_path[0]) {
+		ret = audit_open(cfg.audit_path, cfg.audit_max_size, cfg.audit_keep,
+				 &d.audit);
+		if (ret) {
+			log_error("audit log %s: %s", cfg.audit_path, xdpdns_strerror(ret));
+			val_anchors_free(anchors);
+			goto out;
+		}
+		log_info("DNSSEC audit log %s", cfg.audit_path);
+	}
 	ret = server_new(&cfg, &d.srv);
 	if (ret) {
 		log_error("cannot start: %s", xdpdns_strerror(ret));
 		val_anchors_free(anchors);
 		goto out;
 	}
+	d.srv->audit = d.audit;
 	ret = server_set_anchors(d.srv, anchors);
 	if (ret) {
 		log_error("trust anchors: %s", xdpdns_strerror(ret));
@@ -270,20 +366,32 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	control_set_reload(ctl, daemon_reload, &d);
-	anchors_flush_changed(NULL, &cfg);	/* remember the anchors loaded */
+	anchors_flush_changed(NULL, &cfg, NULL);	/* remember the anchors loaded */
 	/* The fast path after the sockets are bound: queries passed up while
 	 * an old xdp_dns is replaced find the daemon listening. */
-	ret = kernel_start(&cfg, &kern, err, sizeof(err));
+	ret = kernel_start(&cfg, &d.kern, err, sizeof(err));
 	if (ret) {
 		log_error("XDP fast path: %s", err);
 		goto out;
 	}
-	if (kern)
-		d.srv->kmaps = &kern->maps;
+	daemon_kmaps_update(&d);
+	/* Interfaces matching a glob now are attached during this call. */
+	ret = daemon_ifwatch_start(&d, &cfg, &ifw);
+	if (ret) {
+		log_error("interface follower: %s", xdpdns_strerror(ret));
+		goto out;
+	}
 	ret = server_start(d.srv);
 	if (ret) {
 		log_error("cannot start workers: %s", xdpdns_strerror(ret));
 		goto out;
+	}
+	ret = daemon_metrics_start(&d, &cfg, &metrics);
+	if (ret) {
+		log_error("metrics endpoint %s: %s", cfg.metrics_listen,
+			  xdpdns_strerror(ret));
+		status = 1;
+		goto stop;
 	}
 	log_config(&cfg);
 	log_info("xdpdnsd %s started, %u workers, control socket %s", XDPDNS_VERSION,
@@ -293,10 +401,12 @@ int main(int argc, char **argv)
 	pfd[0].events = POLLIN;
 	pfd[1].fd = control_fd(ctl);
 	pfd[1].events = POLLIN;
+	pfd[2].fd = ifw ? ifwatch_fd(ifw) : -1;	/* poll skips a negative fd */
+	pfd[2].events = POLLIN;
 	for (;;) {
 		struct signalfd_siginfo si;
 
-		if (poll(pfd, 2, -1) < 0) {
+		if (poll(pfd, 3, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			log_error("poll: %s", strerror(errno));
@@ -304,12 +414,21 @@ int main(int argc, char **argv)
 		}
 		if (pfd[1].revents & POLLIN)
 			control_accept(ctl);
+		if (pfd[2].revents & POLLIN) {
+			ret = ifwatch_process(ifw);
+			if (ret < 0)
+				log_warn("interface events: %s", xdpdns_strerror(ret));
+			__atomic_store_n(&d.obs.if_resyncs, ifwatch_overruns(ifw),
+					 __ATOMIC_RELAXED);
+		}
 		if (!(pfd[0].revents & POLLIN))
 			continue;
 		if (read(sfd, &si, sizeof(si)) != sizeof(si))
 			continue;
 		if (si.ssi_signo == SIGHUP) {
 			log_info("SIGHUP: reloading");
+			if (d.audit)
+				audit_reopen(d.audit);
 			daemon_reload(&d);
 		} else if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) {
 			log_info("signal %u: stopping", si.ssi_signo);
@@ -317,13 +436,17 @@ int main(int argc, char **argv)
 			break;
 		}
 	}
+stop:
+	metrics_free(metrics);	/* no scrape reads the server past here */
 	server_stop(d.srv);
 out:
 	control_free(ctl);
+	ifwatch_free(ifw);
 	if (d.srv)
 		d.srv->kmaps = NULL;
-	kernel_stop(kern, cfg.keep_attached);
+	kernel_stop(d.kern, cfg.keep_attached);
 	server_free(d.srv);
+	audit_close(d.audit);
 	if (sfd >= 0)
 		close(sfd);
 	log_info("stopped");

@@ -692,3 +692,67 @@ out:
 	free(vals);
 	return err;
 }
+
+#define REFILL_FLUSH_WALK_MAX (1u << 22)	/* keys visited, at most */
+
+int refill_cache_flush_below(const struct refill_maps *maps, const uint8_t *zone,
+			     unsigned int *deleted)
+{
+	struct xdpdns_cache_key key, next, *victims = NULL;
+	struct xdpdns_cache_entry *entry;
+	size_t n = 0, cap = 0;
+	unsigned int visited = 0, gone = 0;
+	bool first = true;
+	int err = 0;
+
+	if (deleted)
+		*deleted = 0;
+	if (!maps || maps->cache_fd < 0)
+		return 0;
+	entry = malloc(sizeof(*entry));
+	if (!entry)
+		return -ENOMEM;
+	/* Collect first, delete after: deleting while walking would make
+	 * get_next_key start over. The walk is bounded: entries the XDP LRU
+	 * evicts meanwhile can restart it too. */
+	while (visited++ < REFILL_FLUSH_WALK_MAX) {
+		if (bpf_map_get_next_key(maps->cache_fd, first ? NULL : &key, &next)) {
+			if (errno != ENOENT)
+				err = -errno;
+			break;
+		}
+		first = false;
+		key = next;
+		if (bpf_map_lookup_elem(maps->cache_fd, &key, entry))
+			continue;	/* gone meanwhile */
+		if (entry->name_len < 1 || entry->name_len > XDPDNS_NAME_BUF ||
+		    entry->name[entry->name_len - 1] != 0 ||
+		    !dns_name_is_subdomain(entry->name, zone))
+			continue;
+		if (n == cap) {
+			size_t c = cap ? cap * 2 : 64;
+			struct xdpdns_cache_key *v = realloc(victims, c * sizeof(*v));
+
+			if (!v) {
+				err = -ENOMEM;
+				break;
+			}
+			victims = v;
+			cap = c;
+		}
+		victims[n++] = key;
+	}
+	for (size_t i = 0; i < n; i++) {
+		int e = refill_entry_delete(maps, &victims[i]);
+
+		if (!e)
+			gone++;
+		else if (e != -ENOENT && !err)
+			err = e;
+	}
+	if (deleted)
+		*deleted = gone;
+	free(victims);
+	free(entry);
+	return err;
+}

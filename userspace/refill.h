@@ -155,6 +155,17 @@ int refill_entry_delete(const struct refill_maps *maps,
 int refill_cache_flush(const struct refill_maps *maps, unsigned int *deleted);
 
 /**
+ * refill_cache_flush_below() - delete the kernel cache entries whose
+ * question name is at or below @zone.
+ * @maps:    the XDP maps (NULL: nothing to do).
+ * @zone:    the name.
+ * @deleted: if not NULL, receives how many entries went.
+ * Return: 0 or -errno.
+ */
+int refill_cache_flush_below(const struct refill_maps *maps, const uint8_t *zone,
+			     unsigned int *deleted);
+
+/**
  * refill_listen_add() - answer queries to this address and port.
  * @maps:	the maps.
  * @family:	4 or 6.

@@ -103,8 +103,13 @@ static int waiter_add(struct resolve_txn *t, const struct client *c)
 static void answer_send(struct worker *w, const struct client *c,
 			const struct resolve_answer *a)
 {
+	/* A message we cannot rebuild: tell the client, never crash. */
+	static const struct resolve_answer fail = {
+		.rcode = DNS_RCODE_SERVFAIL, .ede = DNS_EDE_OTHER,
+		.ede_text = "answer could not be built" };
+	const struct resolve_answer *sent = a;
 	struct server *srv = w->srv;
-	uint16_t udp_size;
+	uint16_t udp_size, ede;
 	int len;
 
 	pthread_rwlock_rdlock(&srv->cfg_lock);
@@ -112,11 +117,7 @@ static void answer_send(struct worker *w, const struct client *c,
 	pthread_rwlock_unlock(&srv->cfg_lock);
 	len = resolve_answer_build(c, a, udp_size, w->rw->out, sizeof(w->rw->out));
 	if (len < 0) {
-		/* A message we cannot rebuild: tell the client, never crash. */
-		struct resolve_answer fail = { .rcode = DNS_RCODE_SERVFAIL,
-					       .ede = DNS_EDE_OTHER,
-					       .ede_text = "answer could not be built" };
-
+		sent = &fail;
 		log_debug("answer build failed: %s", xdpdns_strerror(len));
 		len = resolve_answer_build(c, &fail, udp_size, w->rw->out,
 					   sizeof(w->rw->out));
@@ -124,6 +125,9 @@ static void answer_send(struct worker *w, const struct client *c,
 			return;
 	}
 	STAT_INC(srv->stats.answers_rcode[dns_hdr_rcode(w->rw->out)]);
+	ede = resolve_answer_ede(c, sent);
+	if (ede < SERVER_EDE_CODES)
+		STAT_INC(srv->stats.ede[ede]);
 	if (dns_hdr_flags(w->rw->out) & DNS_FLAG_TC)
 		STAT_INC(srv->stats.answers_truncated);
 	if (a->msg && a->security == CACHE_SEC_UNCHECKED)

@@ -111,6 +111,13 @@ struct resolve_answer {
 int resolve_answer_build(const struct client *c, const struct resolve_answer *a,
 			 uint16_t udp_size, uint8_t *out, size_t cap);
 
+/**
+ * resolve_answer_ede() - the EDE INFO-CODE resolve_answer_build() puts in
+ * the answer for @c (DNSSEC Bogus, 6, when Bogus data is withheld without
+ * another code), or RESOLVE_NO_EDE when it sends none (no EDNS, no code).
+ */
+uint16_t resolve_answer_ede(const struct client *c, const struct resolve_answer *a);
+
 struct refill_maps;
 
 /**

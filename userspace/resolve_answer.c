@@ -19,6 +19,16 @@ static bool is_dnssec_type(uint16_t type)
 	       type == DNS_TYPE_NSEC3;
 }
 
+uint16_t resolve_answer_ede(const struct client *c, const struct resolve_answer *a)
+{
+	if (!c->has_edns)
+		return RESOLVE_NO_EDE;	/* RFC 8914 2: an EDNS option */
+	if (a->msg && a->security == CACHE_SEC_BOGUS && !(c->flags & DNS_FLAG_CD) &&
+	    a->ede == RESOLVE_NO_EDE)
+		return DNS_EDE_DNSSEC_BOGUS;
+	return a->ede;
+}
+
 int resolve_answer_build(const struct client *c, const struct resolve_answer *a,
 			 uint16_t udp_size, uint8_t *out, size_t cap)
 {

@@ -149,6 +149,10 @@ static void txn_validated(struct worker *w, struct resolve_txn *t,
 		STAT_INC(srv->stats.bogus);
 	else if (sec == CACHE_SEC_SECURE)
 		STAT_INC(srv->stats.secure);
+	else if (sec == CACHE_SEC_INSECURE)
+		STAT_INC(srv->stats.insecure);
+	else if (sec == CACHE_SEC_INDETERMINATE)
+		STAT_INC(srv->stats.indeterminate);
 	/* The inventory: the signer's earliest expiry; a child's CDS or
 	 * CDNSKEY only once validated (RFC 7344 4). */
 	if (sec == CACHE_SEC_SECURE && srv->zones) {
@@ -210,9 +214,11 @@ static void txn_validate(struct worker *w, struct resolve_txn *t)
 		chain_add(chain, t->resp, t->resp_len);
 		zones_note_chain(w->srv->zones, chain, t->resp, t->resp_len);
 	}
+	/* One validation per round: the verdict of the round that needs
+	 * nothing more is the answer's, so no signature is checked twice. */
 	for (;;) {
-		ret = val_answer_next_need(chain, &t->vmsg, now, &need);
-		if (ret <= 0)
+		ret = val_answer_validate(chain, &t->vmsg, now, &res, &need);
+		if (ret < 0 || !need.qtype)
 			break;
 		if (++t->fetches > MAX_FETCHES) {
 			txn_validated(w, t, CACHE_SEC_BOGUS, DNS_EDE_OTHER, VAL_TTL_NONE);
@@ -226,7 +232,7 @@ static void txn_validate(struct worker *w, struct resolve_txn *t)
 			return;
 		}
 	}
-	if (ret < 0 || val_answer_validate(chain, &t->vmsg, now, &res, NULL)) {
+	if (ret < 0) {
 		txn_validated(w, t, CACHE_SEC_BOGUS, DNS_EDE_OTHER, VAL_TTL_NONE);
 		return;
 	}

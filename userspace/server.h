@@ -20,8 +20,11 @@ struct val_anchors;
 struct val_chain;
 struct trust;
 struct zones;
+struct audit;
 
 /* --- counters --------------------------------------------------------- */
+
+#define SERVER_EDE_CODES 64	/* INFO-CODEs counted; above: not counted */
 
 /**
  * struct server_stats - daemon-wide counters, bumped with relaxed atomics
@@ -43,6 +46,9 @@ struct server_stats {
 	uint64_t unvalidated;		/* answers no validator looked at */
 	uint64_t secure;		/* resolutions validated Secure */
 	uint64_t bogus;			/* resolutions validated Bogus */
+	uint64_t insecure;		/* resolutions validated Insecure */
+	uint64_t indeterminate;		/* resolutions left Indeterminate */
+	uint64_t ede[SERVER_EDE_CODES];	/* EDE sent, by INFO-CODE (RFC 8914) */
 };
 
 #define STAT_INC(field) __atomic_fetch_add(&(field), 1, __ATOMIC_RELAXED)
@@ -215,6 +221,8 @@ struct worker {
  * @trust:     runtime trust anchors and NTAs (trust.h), layered over the
  *             configured anchors by server_set_anchors().
  * @zones:     the zone inventory (zones.h), fed by the validation path.
+ * @audit:     the DNSSEC audit log (audit.h), or NULL; set by main()
+ *             before the workers start, closed after server_free().
  */
 struct server {
 	pthread_rwlock_t cfg_lock;
@@ -233,6 +241,7 @@ struct server {
 	const struct refill_maps *kmaps;
 	struct trust *trust;
 	struct zones *zones;
+	struct audit *audit;
 };
 
 /**

@@ -154,15 +154,16 @@ static int trust_apply(struct server *srv, uint64_t now,
 		return err;
 	for (size_t i = 0; i < nnames; i++) {
 		char text[DNS_NAME_TEXT_MAXLEN];
-		size_t user = cache_flush_below(srv->cache, names[i]), kernel = 0;
-		int kerr = trust_kernel_flush_below(srv->kmaps, names[i], &kernel);
+		size_t user = cache_flush_below(srv->cache, names[i]);
+		unsigned int kernel = 0;
+		int kerr = refill_cache_flush_below(srv->kmaps, names[i], &kernel);
 
 		if (dns_name_to_text(names[i], text, sizeof(text)) < 0)
 			strcpy(text, "?");
 		if (kerr)
 			log_warn("trust change at %s: kernel cache not flushed: %s", text,
 				 strerror(-kerr));
-		log_info("trust change at %s: %zu cached answers flushed (%zu in the kernel)",
+		log_info("trust change at %s: %zu cached answers flushed (%u in the kernel)",
 			 text, user, kernel);
 	}
 	return 0;
@@ -182,26 +183,16 @@ static void trust_find_sources(struct trust *t, const struct config *cfg)
 		return;
 	for (unsigned int f = 0; f < cfg->trust_anchor_count; f++) {
 		struct val_anchors *one = val_anchors_new();
-		FILE *fp = fopen(cfg->trust_anchor[f], "r");
-		char line[8192];
+		char err[256];
 
 		t->paths[t->npaths] = strdup(cfg->trust_anchor[f]);
-		if (!one || !fp || !t->paths[t->npaths]) {
+		if (!one || !t->paths[t->npaths] ||
+		    config_anchor_file_load(cfg->trust_anchor[f], one, err, sizeof(err))) {
+			free(t->paths[t->npaths]);
+			t->paths[t->npaths] = NULL;
 			val_anchors_free(one);
-			if (fp)
-				fclose(fp);
 			continue;
 		}
-		while (fgets(line, sizeof(line), fp)) {
-			char *p = line;
-
-			line[strcspn(line, "\r\n")] = '\0';
-			while (*p == ' ' || *p == '\t')
-				p++;
-			if (*p && *p != ';' && *p != '#')
-				val_anchors_add_text(one, p);
-		}
-		fclose(fp);
 		for (size_t i = 0; i < t->base->count; i++) {
 			const struct val_anchor *a = &t->base->a[i];
 
@@ -548,72 +539,6 @@ bool trust_nta_covers(struct trust *t, const uint8_t *name, uint64_t now)
 	}
 	pthread_mutex_unlock(&t->lock);
 	return nta >= 0 && nta >= anchor;
-}
-
-/* --- the kernel cache ------------------------------------------------------------ */
-
-#define TRUST_KERNEL_WALK_MAX (1u << 22)	/* keys visited, at most */
-
-int trust_kernel_flush_below(const struct refill_maps *maps, const uint8_t *zone,
-			     size_t *deleted)
-{
-	struct xdpdns_cache_key key, next, *victims = NULL;
-	struct xdpdns_cache_entry *entry;
-	size_t n = 0, cap = 0, gone = 0;
-	unsigned int visited = 0;
-	bool first = true;
-	int err = 0;
-
-	if (deleted)
-		*deleted = 0;
-	if (!maps || maps->cache_fd < 0)
-		return 0;
-	entry = malloc(sizeof(*entry));
-	if (!entry)
-		return -ENOMEM;
-	/* Collect first, delete after: deleting while walking would make
-	 * get_next_key start over. The walk is bounded: entries the XDP LRU
-	 * evicts meanwhile can restart it too. */
-	while (visited++ < TRUST_KERNEL_WALK_MAX) {
-		if (bpf_map_get_next_key(maps->cache_fd, first ? NULL : &key, &next)) {
-			if (errno != ENOENT)
-				err = -errno;
-			break;
-		}
-		first = false;
-		key = next;
-		if (bpf_map_lookup_elem(maps->cache_fd, &key, entry))
-			continue;	/* gone meanwhile */
-		if (entry->name_len < 1 || entry->name_len > XDPDNS_NAME_BUF ||
-		    entry->name[entry->name_len - 1] != 0 ||
-		    !dns_name_is_subdomain(entry->name, zone))
-			continue;
-		if (n == cap) {
-			size_t c = cap ? cap * 2 : 64;
-			struct xdpdns_cache_key *v = realloc(victims, c * sizeof(*v));
-
-			if (!v) {
-				err = -ENOMEM;
-				break;
-			}
-			victims = v;
-			cap = c;
-		}
-		victims[n++] = key;
-	}
-	for (size_t i = 0; i < n; i++) {
-		int e = refill_entry_delete(maps, &victims[i]);
-
-		if (!e)
-			gone++;
-		else if (e != -ENOENT && !err)
-			err = e;
-	}
-	if (deleted)
-		*deleted = gone;
-	free(victims);
-	free(entry);
-	return err;
 }
 
 int trust_poll_timeout(const struct trust *t, int timeout)

@@ -159,16 +159,6 @@ int trust_foreach_nta(struct trust *t, uint64_t now,
  */
 bool trust_nta_covers(struct trust *t, const uint8_t *name, uint64_t now);
 
-/**
- * trust_kernel_flush_below() - delete the kernel cache entries whose
- * question name is at or below @zone.
- * @maps:    the XDP maps (NULL: nothing to do).
- * @zone:    the name.
- * @deleted: if not NULL, receives how many entries went.
- * Return: 0 or -errno.
- */
-int trust_kernel_flush_below(const struct refill_maps *maps, const uint8_t *zone,
-			     size_t *deleted);
 
 /**
  * trust_poll_timeout() - a worker's epoll timeout shortened so that it

@@ -14,6 +14,7 @@
 
 #include "dns/name.h"
 #include "log.h"
+#include "metrics.h"
 #include "tls.h"
 #include "upstream.h"
 #include "util/error.h"
@@ -26,6 +27,7 @@ struct upstream {
 	uint32_t fails;			/* consecutive failures */
 	uint64_t down_until;		/* monotonic ms; 0 when up */
 	struct upstream_stats st;
+	struct metrics_hist rtt;	/* every accepted answer's RTT, seconds */
 };
 
 struct upstream_set {
@@ -40,6 +42,7 @@ static void upstream_reset(struct upstream *u, const struct config_upstream *cfg
 	memset(u, 0, sizeof(*u));
 	u->cfg = *cfg;
 	u->rto_ms = UPSTREAM_RTO_INITIAL;
+	metrics_hist_init_rtt(&u->rtt);
 }
 
 int upstream_set_new(const struct config *cfg, struct upstream_set **out)
@@ -177,6 +180,7 @@ void upstream_report(struct upstream_set *set, unsigned int idx, int result,
 	u = &set->u[idx];
 	if (result == 0) {
 		u->st.received++;
+		metrics_hist_observe(&u->rtt, rtt_ms / 1000.0);
 		/* RFC 6298 2.2-2.3: alpha 1/8, beta 1/4, RTO = SRTT + 4 RTTVAR. */
 		if (u->srtt_ms == 0) {
 			u->srtt_ms = rtt_ms ? rtt_ms : 1;
@@ -248,6 +252,7 @@ unsigned int upstream_set_info(struct upstream_set *set, uint64_t now,
 		out[i].rto_ms = u->rto_ms;
 		out[i].fails = u->fails;
 		out[i].st = u->st;
+		out[i].rtt = u->rtt;
 	}
 	pthread_mutex_unlock(&set->lock);
 	return n;

@@ -8,6 +8,7 @@
 
 #include "config.h"
 #include "dns/message.h"
+#include "metrics.h"
 #include "server.h"
 
 #define UPSTREAM_RTO_INITIAL 376	/* ms, what unbound starts with */
@@ -29,7 +30,8 @@ struct upstream_stats {
 };
 
 /**
- * struct upstream_info - one upstream as upstream_set_info() shows it.
+ * struct upstream_info - one upstream as upstream_set_info() shows it
+ * (@rtt: the round-trip times of its accepted answers, in seconds).
  */
 struct upstream_info {
 	char text[320];
@@ -39,6 +41,7 @@ struct upstream_info {
 	uint32_t rto_ms;
 	uint32_t fails;
 	struct upstream_stats st;
+	struct metrics_hist rtt;
 };
 
 struct upstream_set;

@@ -83,7 +83,7 @@ static void test_flush_below(const struct refill_maps *maps)
 		err |= put_a(maps, kept[i]);
 	is_int(err, 0, "seven entries put");
 	dns_name_from_text("ZONE.test.", name);
-	is_int(kernel_cache_flush_below(maps, name, &deleted), 0, "flush below ZONE.test");
+	is_int(refill_cache_flush_below(maps, name, &deleted), 0, "flush below ZONE.test");
 	is_int(deleted, 3, "the name itself and two below it deleted (any case)");
 	is_int(count_name(maps, "zone.test") + count_name(maps, "www.zone.test") +
 	       count_name(maps, "a.b.zone.test"), 0, "none of them left");
@@ -91,7 +91,7 @@ static void test_flush_below(const struct refill_maps *maps)
 	       count_name(maps, "zone.test2") + count_name(maps, "other.test"), 4,
 	       "names that only end with the same characters, and parents, kept");
 	dns_name_from_text(".", name);
-	is_int(kernel_cache_flush_below(maps, name, &deleted), 0, "flush below the root");
+	is_int(refill_cache_flush_below(maps, name, &deleted), 0, "flush below the root");
 	is_int(deleted, 4, "the rest deleted");
 }
 

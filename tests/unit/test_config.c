@@ -294,6 +294,45 @@ static void test_anchors(void)
 		diag("message: %s", err);
 }
 
+/* Operations keys: metrics, audit, interface globs; their flags. */
+static void test_ops(void)
+{
+	static char *const argv[] = { "xdpdnsd", "--metrics", "[::1]:9253",
+				      "--audit-log", "/tmp/a.log", NULL };
+	static char *const bad[] = { "xdpdnsd", "--metrics", "127.0.0.1", NULL };
+	enum config_action action;
+	char err[CONFIG_ERR_LEN];
+	struct config cfg;
+	const char *p = write_file("ops.yaml",
+				   "metrics:\n  listen: 0.0.0.0:9253\n"
+				   "audit:\n  path: /var/log/xdpdns/audit.log\n"
+				   "  max-size: 16M\n  keep: 4\n"
+				   "interfaces:\n  - lxc*\n  - eth0\n  - veth[0-9]?\n");
+
+	config_defaults(&cfg);
+	ok(!cfg.metrics_listen[0] && !cfg.audit_path[0], "metrics and audit off by default");
+	is_int(config_load_file(&cfg, p, err, sizeof(err)), 0, "ops keys accepted");
+	is_str(cfg.metrics_listen, "0.0.0.0:9253", "metrics.listen");
+	is_str(cfg.audit_path, "/var/log/xdpdns/audit.log", "audit.path");
+	ok(cfg.audit_max_size == 16ull << 20 && cfg.audit_keep == 4,
+	   "audit.max-size and audit.keep");
+	ok(cfg.interface_count == 3 && config_iface_is_pattern(cfg.interface[0]) &&
+	   !config_iface_is_pattern(cfg.interface[1]) &&
+	   config_iface_is_pattern(cfg.interface[2]), "interface globs told from names");
+	expect_error("metrics-noport.yaml", "metrics:\n  listen: 127.0.0.1\n", 2,
+		     "metrics.listen");
+	expect_error("metrics-unknown.yaml", "metrics:\n  port: 9253\n", 2, "metrics.port");
+	expect_error("audit-keep.yaml", "audit:\n  keep: many\n", 2, "audit.keep");
+	expect_error("audit-unknown.yaml", "audit:\n  path: /x\n  rotate: 1\n", 3,
+		     "audit.rotate");
+	is_int(config_from_args(&cfg, 5, argv, &action, err, sizeof(err)), 0,
+	       "--metrics and --audit-log");
+	ok(!strcmp(cfg.metrics_listen, "[::1]:9253") && !strcmp(cfg.audit_path, "/tmp/a.log"),
+	   "flags set metrics.listen and audit.path");
+	is_int(config_from_args(&cfg, 3, bad, &action, err, sizeof(err)), XDPDNS_ECONFIG,
+	       "--metrics without a port rejected");
+}
+
 int main(void)
 {
 	char cmd[300];
@@ -306,6 +345,7 @@ int main(void)
 	test_strings();
 	test_args();
 	test_anchors();
+	test_ops();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	if (system(cmd))
 		diag("could not remove %s", dir);

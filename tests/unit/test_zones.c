@@ -292,7 +292,7 @@ static void test_lru_order(void)
 	zones_free(z);
 }
 
-/* trust_kernel_flush_below() on a map of the cache's layout. */
+/* refill_cache_flush_below() on a map of the cache's layout. */
 static void test_kernel_flush(void)
 {
 	const char *names[] = { "www.example.", "a.b.example.", "example.", "example.org.",
@@ -301,7 +301,7 @@ static void test_kernel_flush(void)
 	struct xdpdns_cache_entry *e = calloc(1, sizeof(*e));
 	struct xdpdns_cache_key k;
 	uint8_t zone[DNS_NAME_MAXLEN];
-	size_t deleted = 0;
+	unsigned int deleted = 0;
 	int fd, left = 0;
 
 	if (geteuid() != 0 || !e) {
@@ -327,7 +327,7 @@ static void test_kernel_flush(void)
 		bpf_map_update_elem(fd, &k, e, BPF_ANY);
 	}
 	dns_name_from_text("example.", zone);
-	is_int(trust_kernel_flush_below(&maps, zone, &deleted), 0, "flush below example.");
+	is_int(refill_cache_flush_below(&maps, zone, &deleted), 0, "flush below example.");
 	is_int(deleted, 3, "three entries at or below example. went");
 	memset(&k, 0, sizeof(k));
 	for (unsigned int i = 0; i < 5; i++) {
@@ -339,11 +339,11 @@ static void test_kernel_flush(void)
 	is_int(left, 2, "example.org. and xexample. stay");
 	k.name_hash = 4;
 	ok(bpf_map_lookup_elem(fd, &k, e) == 0, "example.org. is there");
-	is_int(trust_kernel_flush_below(&maps, zone, &deleted), 0, "again");
+	is_int(refill_cache_flush_below(&maps, zone, &deleted), 0, "again");
 	is_int(deleted, 0, "nothing more to delete");
 	close(fd);
 	free(e);
-	is_int(trust_kernel_flush_below(NULL, zone, &deleted), 0, "no maps: nothing to do");
+	is_int(refill_cache_flush_below(NULL, zone, &deleted), 0, "no maps: nothing to do");
 }
 
 int main(void)
