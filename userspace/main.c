@@ -23,6 +23,7 @@
 #include "metrics.h"
 #include "server.h"
 #include "trust_audit.h"
+#include "zones.h"
 #include "util/error.h"
 #include "xdpdns/version.h"
 
@@ -353,7 +354,9 @@ int main(int argc, char **argv)
 		val_anchors_free(anchors);
 		goto out;
 	}
-	d.srv->audit = d.audit;
+	d.srv->audit = d.audit;	/* trust.c's NTA and anchor events */
+	if (d.audit && d.srv->zones)
+		zones_set_audit(d.srv->zones, d.audit);
 	ret = server_set_anchors(d.srv, anchors);
 	if (ret) {
 		log_error("trust anchors: %s", xdpdns_strerror(ret));

@@ -19,6 +19,7 @@
 #include "refill.h"
 #include "server.h"
 #include "trust.h"
+#include "trust_audit.h"
 #include "xdpdns/shared.h"
 
 struct trust_nta {
@@ -268,6 +269,9 @@ int trust_anchor_add(struct server *srv, const uint8_t *name, int kind,
 	err = val_anchors_add(t->runtime, lower[0], kind, rdata, len);
 	if (!err)
 		err = trust_apply(srv, (uint64_t)time(NULL), lower, 1);
+	if (!err)
+		trust_audit_anchor(srv->audit, lower[0], kind == VAL_ANCHOR_DS ?
+				   "DS added at run time" : "DNSKEY added at run time");
 out:
 	pthread_mutex_unlock(&t->lock);
 	return err;
@@ -322,6 +326,8 @@ int trust_anchor_remove(struct server *srv, const uint8_t *name, size_t *removed
 	}
 	*removed = n;
 	err = trust_apply(srv, (uint64_t)time(NULL), lower, 1);
+	if (!err)
+		trust_audit_anchor(srv->audit, lower[0], "removed at run time");
 out:
 	pthread_mutex_unlock(&t->lock);
 	return err;
@@ -370,6 +376,7 @@ int trust_nta_add(struct server *srv, const uint8_t *name, uint32_t ttl, uint64_
 	struct trust *t = srv->trust;
 	uint8_t lower[1][DNS_NAME_MAXLEN];
 	struct trust_nta *n = NULL;
+	int64_t was;
 	int err;
 
 	/* RFC 7646 8: an NTA is temporary, a week at most. */
@@ -381,6 +388,7 @@ int trust_nta_add(struct server *srv, const uint8_t *name, uint32_t ttl, uint64_
 	for (size_t i = 0; i < t->nnta; i++)
 		if (dns_name_equal(t->nta[i].name, lower[0]))
 			n = &t->nta[i];
+	was = n ? (int64_t)n->expires : 0;
 	if (!n) {
 		struct trust_nta *a = realloc(t->nta, (t->nnta + 1) * sizeof(*a));
 
@@ -395,6 +403,9 @@ int trust_nta_add(struct server *srv, const uint8_t *name, uint32_t ttl, uint64_
 	n->added = now;
 	n->expires = now + ttl;
 	err = trust_apply(srv, now, lower, 1);
+	if (!err)
+		trust_audit_nta(srv->audit, lower[0], was, (int64_t)(now + ttl),
+				was ? "renewed" : "added");
 out:
 	pthread_mutex_unlock(&t->lock);
 	return err;
@@ -405,6 +416,7 @@ int trust_nta_remove(struct server *srv, const uint8_t *name)
 	struct trust *t = srv->trust;
 	uint8_t lower[1][DNS_NAME_MAXLEN];
 	bool found = false;
+	int64_t was = 0;
 	size_t keep = 0;
 	int err = -ENOENT;
 
@@ -412,14 +424,18 @@ int trust_nta_remove(struct server *srv, const uint8_t *name)
 	dns_name_to_lower(lower[0]);
 	pthread_mutex_lock(&t->lock);
 	for (size_t i = 0; i < t->nnta; i++) {
-		if (dns_name_equal(t->nta[i].name, lower[0]))
+		if (dns_name_equal(t->nta[i].name, lower[0])) {
 			found = true;
-		else
+			was = (int64_t)t->nta[i].expires;
+		} else {
 			t->nta[keep++] = t->nta[i];
+		}
 	}
 	t->nnta = keep;
 	if (found)
 		err = trust_apply(srv, (uint64_t)time(NULL), lower, 1);
+	if (found && !err)
+		trust_audit_nta(srv->audit, lower[0], was, 0, "removed");
 	pthread_mutex_unlock(&t->lock);
 	return err;
 }
@@ -448,9 +464,11 @@ int trust_expire(struct server *srv, uint64_t now)
 		goto out;
 	}
 	for (size_t i = 0; i < t->nnta; i++) {
-		if (t->nta[i].expires <= now)
+		if (t->nta[i].expires <= now) {
 			dns_name_copy(gone[ngone++], t->nta[i].name);
-		else
+			trust_audit_nta(srv->audit, t->nta[i].name,
+					(int64_t)t->nta[i].expires, 0, "expired");
+		} else
 			t->nta[keep++] = t->nta[i];
 	}
 	t->nnta = keep;

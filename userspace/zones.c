@@ -16,6 +16,7 @@
 #include "dnssec/verdict.h"
 #include "log.h"
 #include "zones.h"
+#include "zones_audit.h"
 
 #define ZONES_CDNSKEY_MAX 4	/* CDNSKEY RDATA kept per zone */
 #define ZONES_WARN_EVERY 86400	/* one expiry warning per zone per day */
@@ -38,6 +39,7 @@ struct zones {
 	size_t count, cap;
 	uint32_t warning;
 	struct zone_entry *head, *tail;
+	struct audit *audit;	/* NULL: no audit log (zones_set_audit()) */
 };
 
 /* FNV-1a over the lower-cased wire name. */
@@ -138,6 +140,13 @@ void zones_free(struct zones *z)
 	free(z);
 }
 
+void zones_set_audit(struct zones *z, struct audit *audit)
+{
+	pthread_mutex_lock(&z->lock);
+	z->audit = audit;
+	pthread_mutex_unlock(&z->lock);
+}
+
 void zones_configure(struct zones *z, size_t cap, uint32_t warning)
 {
 	pthread_mutex_lock(&z->lock);
@@ -158,6 +167,25 @@ static struct zone_entry *zones_find(struct zones *z, const uint8_t *name,
 		if (e->hash == hash && dns_name_equal(e->info.name, name))
 			return e;
 	return NULL;
+}
+
+/* The zone as stored before an update, for zones_audit_diff(); one per
+ * thread (large), taken under the lock. */
+static __thread struct zone_info zones_before;
+
+/* Remember @name's stored state before an update. Called locked.
+ * Return: &zones_before, or NULL if the zone is new (or no log). */
+static const struct zone_info *zones_snapshot(struct zones *z, const uint8_t *name)
+{
+	struct zone_entry *e;
+
+	if (!z->audit)
+		return NULL;
+	e = zones_find(z, name, zones_hash(name));
+	if (!e)
+		return NULL;
+	zones_before = e->info;
+	return &zones_before;
 }
 
 /* The entry of @name, moved to the LRU head; created when @create (the
@@ -324,6 +352,7 @@ static bool rr_is(const struct dns_rr *rr, uint16_t type, const uint8_t *owner)
 
 int zones_note_response(struct zones *z, const struct dns_msg *msg, uint64_t now)
 {
+	const struct zone_info *before;
 	const uint8_t *zone;
 	struct zone_entry *e;
 	struct zone_info *zi;
@@ -341,6 +370,7 @@ int zones_note_response(struct zones *z, const struct dns_msg *msg, uint64_t now
 	for (size_t i = 0; i < msg->rr_count; i++)
 		n += rr_is(&msg->rr[i], qtype, zone);
 	pthread_mutex_lock(&z->lock);
+	before = zones_snapshot(z, zone);
 	if (qtype == DNS_TYPE_DS) {
 		/* A DS NODATA also comes for names that are no cut: it only
 		 * updates a zone already known. */
@@ -355,6 +385,7 @@ int zones_note_response(struct zones *z, const struct dns_msg *msg, uint64_t now
 				zone_ds_from(&zi->ds[zi->nds++], msg->rr[i].rdata,
 					     msg->rr[i].rdata_len);
 		zone_cds_compare(e);
+		zones_audit_diff(z->audit, before, zi);
 		goto out;
 	}
 	if (!n) {
@@ -392,6 +423,7 @@ int zones_note_response(struct zones *z, const struct dns_msg *msg, uint64_t now
 			zi->has_expiry = true;
 		}
 	}
+	zones_audit_diff(z->audit, before, zi);
 	due = zone_expiry_due(z, e, now, &left);
 out:
 	pthread_mutex_unlock(&z->lock);
@@ -403,14 +435,17 @@ out:
 int zones_note_state(struct zones *z, const uint8_t *zone, enum zone_state state,
 		     uint16_t ede, uint64_t now)
 {
+	const struct zone_info *before;
 	struct zone_entry *e;
 
 	pthread_mutex_lock(&z->lock);
+	before = zones_snapshot(z, zone);
 	e = zones_touch(z, zone, true, now);
 	if (e) {
 		e->info.state = state;
 		e->info.ede = ede;
 		e->info.validated = now;
+		zones_audit_diff(z->audit, before, &e->info);
 	}
 	pthread_mutex_unlock(&z->lock);
 	return e ? 0 : -ENOMEM;
@@ -456,6 +491,7 @@ void zones_note_signatures(struct zones *z, const struct dns_msg *msg, uint64_t 
 
 int zones_note_cds(struct zones *z, const struct dns_msg *msg, uint64_t now)
 {
+	const struct zone_info *before;
 	const uint8_t *zone;
 	struct zone_entry *e;
 	struct zone_info *zi;
@@ -468,6 +504,7 @@ int zones_note_cds(struct zones *z, const struct dns_msg *msg, uint64_t now)
 	if (qtype != DNS_TYPE_CDS && qtype != DNS_TYPE_CDNSKEY)
 		return -EINVAL;
 	pthread_mutex_lock(&z->lock);
+	before = zones_snapshot(z, zone);
 	e = zones_touch(z, zone, true, now);
 	if (!e) {
 		pthread_mutex_unlock(&z->lock);
@@ -508,6 +545,7 @@ int zones_note_cds(struct zones *z, const struct dns_msg *msg, uint64_t now)
 		}
 	}
 	zone_cds_compare(e);
+	zones_audit_diff(z->audit, before, zi);
 	pthread_mutex_unlock(&z->lock);
 	return 0;
 }

@@ -182,6 +182,16 @@ void zones_note_signatures(struct zones *z, const struct dns_msg *msg, uint64_t 
  */
 int zones_note_cds(struct zones *z, const struct dns_msg *msg, uint64_t now);
 
+struct audit;
+
+/**
+ * zones_set_audit() - write the inventory's changes to @audit from now on
+ * (zones_audit.h: dnskey_changed, ds_changed, zone_state_changed,
+ * cds_appeared, cds_changed, cds_mismatch); NULL stops. The log must
+ * outlive the inventory or be unset first.
+ */
+void zones_set_audit(struct zones *z, struct audit *audit);
+
 /**
  * zones_get() - copy one zone's entry.
  * Return: 0, or -ENOENT when the inventory does not hold it.

@@ -5,8 +5,10 @@ and parsed with the Prometheus project's parser while queries move its
 counters (daemon requests, Secure and Bogus verdicts, EDE 7, the XDP
 counters once the kernel answers); /healthz and /readyz, including 503
 when the only upstream is unreachable; interface globs followed as veths
-come and go in xdpdns-fwd; the audit log reopened on SIGHUP and an
-anchor_changed line for a trust anchor changed by a reload. Processes,
+come and go in xdpdns-fwd; the audit log: zone_state_changed from the
+zone inventory, nta_changed for NTAs added and removed through the
+control socket, reopened on SIGHUP, and an anchor_changed line for a
+trust anchor changed by a reload. Processes,
 pins, interfaces and the lab go away even on failure."""
 
 import json
@@ -196,19 +198,37 @@ def inner():
              val(m3, "xdpdns_cache_entries", cache="daemon") >= 1,
              "cache_entries for both caches")
 
-        # Audit: rotate away, change the mesh anchor, SIGHUP: the writer
-        # reopens the path and logs the change there.
-        os.rename(audit, audit + ".old")
-        with open(mesh, "w") as f:
-            f.write("mesh.internal. NTA\n")
-        d.send_signal(signal.SIGHUP)
-
+        # Audit: the zone inventory's verdicts, NTAs through the control socket.
         def audit_lines():
             try:
                 with open(audit) as f:
                     return [json.loads(x) for x in f if x.strip()]
             except (OSError, ValueError):
                 return None
+        states = wait_for(lambda: [x for x in audit_lines() or []
+                                   if x.get("kind") == "zone_state_changed"], timeout=5)
+        t.ok(any(x.get("zone") == "alg13.test." and x.get("before") is None and
+                 x.get("after") == "secure" for x in states or []),
+             "zone_state_changed: alg13.test. none -> secure")
+        t.diag("zone states: %s" % ", ".join("%s %s->%s" % (x.get("zone"), x.get("before"),
+                                                          x.get("after")) for x in states or []))
+        add = d.control("nta-add", name="expired.test.", ttl=300)
+        rm = d.control("nta-remove", name="expired.test.")
+        t.ok(add.get("ok") and rm.get("ok"), "nta-add and nta-remove through the control socket")
+        ntas = wait_for(lambda: [x for x in audit_lines() or []
+                                 if x.get("kind") == "nta_changed"], timeout=5) or []
+        t.ok(len(ntas) == 2 and all(x.get("zone") == "expired.test." for x in ntas) and
+             ntas[0].get("before") is None and isinstance(ntas[0].get("after"), dict) and
+             ntas[0].get("detail") == "added" and ntas[1].get("after") is None and
+             ntas[1].get("detail") == "removed",
+             "nta_changed lines: added (until ...), removed (%s)" % ntas)
+
+        # Audit: rotate away, change the mesh anchor, SIGHUP: the writer
+        # reopens the path and logs the change there.
+        os.rename(audit, audit + ".old")
+        with open(mesh, "w") as f:
+            f.write("mesh.internal. NTA\n")
+        d.send_signal(signal.SIGHUP)
         lines = wait_for(lambda: [x for x in audit_lines() or []
                                   if x.get("kind") == "anchor_changed"], timeout=10)
         t.ok(os.path.exists(audit), "SIGHUP: the audit log is reopened at its path")
