@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "util/outbuf.h"
 
 #define DNSKEY_FLAG_REVOKE 0x0080	/* RFC 5011 2.1 */
 
@@ -71,54 +72,28 @@ const char *audit_kind_name(enum audit_kind kind)
 
 /* --- formatting ------------------------------------------------------------ */
 
-struct out {
-	char *p;
-	size_t len, size;
-	bool full;
-};
-
-static void put(struct out *o, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void put(struct out *o, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (o->full)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(o->p + o->len, o->size - o->len, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= o->size - o->len) {
-		o->full = true;
-		return;
-	}
-	o->len += (size_t)n;
-}
-
 /* A JSON string (RFC 8259 7): quote, backslash and control bytes escaped. */
-static void put_string(struct out *o, const char *s, size_t max)
+static void put_string(struct outbuf *o, const char *s, size_t max)
 {
 	size_t i;
 
-	put(o, "\"");
+	outbuf_printf(o, "\"");
 	for (i = 0; i < max && s[i]; i++) {
 		unsigned char c = (unsigned char)s[i];
 
 		if (c == '"' || c == '\\')
-			put(o, "\\%c", c);
+			outbuf_printf(o, "\\%c", c);
 		else if (c < 0x20 || c >= 0x7f)
 			/* Presentation names escape other bytes as \DDD;
 			 * a raw one is kept visible rather than made UTF-8. */
-			put(o, "\\u%04x", c);
+			outbuf_printf(o, "\\u%04x", c);
 		else
-			put(o, "%c", c);
+			outbuf_printf(o, "%c", c);
 	}
-	put(o, "\"");
+	outbuf_printf(o, "\"");
 }
 
-static void put_time(struct out *o, int64_t ms)
+static void put_time(struct outbuf *o, int64_t ms)
 {
 	time_t sec = (time_t)(ms / 1000);
 	struct tm tm;
@@ -127,7 +102,7 @@ static void put_time(struct out *o, int64_t ms)
 	gmtime_r(&sec, &tm);
 	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
 	/* RFC 3339 5.6 date-time, UTC, with milliseconds. */
-	put(o, "\"%s.%03dZ\"", buf, (int)(ms % 1000));
+	outbuf_printf(o, "\"%s.%03dZ\"", buf, (int)(ms % 1000));
 }
 
 static bool key_equal(const struct audit_key *a, const struct audit_key *b)
@@ -147,13 +122,13 @@ static bool keyset_has(const struct audit_keyset *set,
 	return false;
 }
 
-static void put_key(struct out *o, const struct audit_key *k, bool is_ds)
+static void put_key(struct outbuf *o, const struct audit_key *k, bool is_ds)
 {
-	put(o, "{\"tag\":%u,\"algorithm\":%u", k->tag, k->algorithm);
+	outbuf_printf(o, "{\"tag\":%u,\"algorithm\":%u", k->tag, k->algorithm);
 	if (is_ds)
-		put(o, ",\"digest_type\":%u}", k->digest_type);
+		outbuf_printf(o, ",\"digest_type\":%u}", k->digest_type);
 	else
-		put(o, ",\"flags\":%u,\"revoked\":%s}", k->flags,
+		outbuf_printf(o, ",\"flags\":%u,\"revoked\":%s}", k->flags,
 		    k->flags & DNSKEY_FLAG_REVOKE ? "true" : "false");
 }
 
@@ -161,14 +136,14 @@ static void put_key(struct out *o, const struct audit_key *k, bool is_ds)
  * A key array; @filter selects: 0 all of @set, 1 those not in @other,
  * 2 those with REVOKE set that were not already so in @other.
  */
-static void put_keys(struct out *o, const char *field,
+static void put_keys(struct outbuf *o, const char *field,
 		     const struct audit_keyset *set,
 		     const struct audit_keyset *other, int filter, bool is_ds)
 {
 	bool first = true;
 	unsigned int i;
 
-	put(o, ",\"%s\":[", field);
+	outbuf_printf(o, ",\"%s\":[", field);
 	for (i = 0; i < set->n && i < AUDIT_MAX_KEYS; i++) {
 		const struct audit_key *k = &set->key[i];
 
@@ -178,28 +153,28 @@ static void put_keys(struct out *o, const char *field,
 				    keyset_has(other, k)))
 			continue;
 		if (!first)
-			put(o, ",");
+			outbuf_printf(o, ",");
 		put_key(o, k, is_ds);
 		first = false;
 	}
-	put(o, "]");
+	outbuf_printf(o, "]");
 }
 
-static void put_nta(struct out *o, const char *field, int64_t until)
+static void put_nta(struct outbuf *o, const char *field, int64_t until)
 {
-	put(o, ",\"%s\":", field);
+	outbuf_printf(o, ",\"%s\":", field);
 	if (!until) {
-		put(o, "null");
+		outbuf_printf(o, "null");
 		return;
 	}
-	put(o, "{\"until\":");
+	outbuf_printf(o, "{\"until\":");
 	put_time(o, until * 1000);
-	put(o, "}");
+	outbuf_printf(o, "}");
 }
 
 int audit_format(const struct audit_event *ev, char *buf, size_t size)
 {
-	struct out o = { .p = buf, .size = size };
+	struct outbuf o = { .buf = buf, .cap = size };
 	const char *kind = audit_kind_name(ev->kind);
 	const char *sb, *sa;
 	bool is_ds;
@@ -207,11 +182,11 @@ int audit_format(const struct audit_event *ev, char *buf, size_t size)
 	if (!kind || !size)
 		return -EINVAL;
 	buf[0] = '\0';
-	put(&o, "{\"time\":");
+	outbuf_printf(&o, "{\"time\":");
 	put_time(&o, ev->time_ms);
-	put(&o, ",\"zone\":");
+	outbuf_printf(&o, ",\"zone\":");
 	put_string(&o, ev->zone, sizeof(ev->zone));
-	put(&o, ",\"kind\":\"%s\"", kind);
+	outbuf_printf(&o, ",\"kind\":\"%s\"", kind);
 	switch (ev->kind) {
 	case AUDIT_ZONE_STATE_CHANGED:
 		sb = (unsigned int)ev->before_state <= AUDIT_STATE_NTA ?
@@ -220,13 +195,13 @@ int audit_format(const struct audit_event *ev, char *buf, size_t size)
 			     state_names[ev->after_state] : NULL;
 		/* NONE (a zone not known before, or gone) is null. */
 		if (sb)
-			put(&o, ",\"before\":\"%s\"", sb);
+			outbuf_printf(&o, ",\"before\":\"%s\"", sb);
 		else
-			put(&o, ",\"before\":null");
+			outbuf_printf(&o, ",\"before\":null");
 		if (sa)
-			put(&o, ",\"after\":\"%s\"", sa);
+			outbuf_printf(&o, ",\"after\":\"%s\"", sa);
 		else
-			put(&o, ",\"after\":null");
+			outbuf_printf(&o, ",\"after\":null");
 		break;
 	case AUDIT_NTA_CHANGED:
 		put_nta(&o, "before", ev->nta_before);
@@ -249,14 +224,14 @@ int audit_format(const struct audit_event *ev, char *buf, size_t size)
 			put_keys(&o, "revoked", &ev->after_keys,
 				 &ev->before_keys, 2, false);
 		if (ev->before_keys.cut || ev->after_keys.cut)
-			put(&o, ",\"truncated\":true");
+			outbuf_printf(&o, ",\"truncated\":true");
 		break;
 	}
 	if (ev->detail[0]) {
-		put(&o, ",\"detail\":");
+		outbuf_printf(&o, ",\"detail\":");
 		put_string(&o, ev->detail, sizeof(ev->detail));
 	}
-	put(&o, "}");
+	outbuf_printf(&o, "}");
 	return o.full ? -ENOSPC : (int)o.len;
 }
 

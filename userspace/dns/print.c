@@ -8,36 +8,9 @@
 
 #include "dns/print.h"
 #include "util/error.h"
+#include "util/outbuf.h"
 
-/* An output cursor: every writer checks space, the first failure sticks. */
-struct out {
-	char *buf;
-	size_t cap;
-	size_t len;
-	bool full;
-};
-
-static void put(struct out *o, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void put(struct out *o, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (o->full)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(o->buf + o->len, o->cap - o->len, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= o->cap - o->len) {
-		o->full = true;
-		return;
-	}
-	o->len += (size_t)n;
-}
-
-static int finish(struct out *o)
+static int finish(struct outbuf *o)
 {
 	if (o->full)
 		return XDPDNS_ESPACE;
@@ -107,7 +80,7 @@ int dns_print_base32hex(const uint8_t *data, size_t len, char *out, size_t cap)
 }
 
 /* Writers appending to a cursor. */
-static void put_hex(struct out *o, const uint8_t *d, size_t n)
+static void put_hex(struct outbuf *o, const uint8_t *d, size_t n)
 {
 	int r;
 
@@ -120,7 +93,7 @@ static void put_hex(struct out *o, const uint8_t *d, size_t n)
 		o->len += (size_t)r;
 }
 
-static void put_base64(struct out *o, const uint8_t *d, size_t n)
+static void put_base64(struct outbuf *o, const uint8_t *d, size_t n)
 {
 	int r;
 
@@ -133,7 +106,7 @@ static void put_base64(struct out *o, const uint8_t *d, size_t n)
 		o->len += (size_t)r;
 }
 
-static void put_name(struct out *o, const uint8_t *name)
+static void put_name(struct outbuf *o, const uint8_t *name)
 {
 	int r;
 
@@ -146,42 +119,42 @@ static void put_name(struct out *o, const uint8_t *name)
 		o->len += (size_t)r;
 }
 
-static void put_type(struct out *o, uint16_t type)
+static void put_type(struct outbuf *o, uint16_t type)
 {
 	char t[16];
 
 	dns_type_to_text(type, t, sizeof(t));
-	put(o, "%s", t);
+	outbuf_printf(o, "%s", t);
 }
 
 /* A <character-string> in quotes: \" and \\ escaped, others as \DDD. */
-static void put_string(struct out *o, const uint8_t *s, size_t n)
+static void put_string(struct outbuf *o, const uint8_t *s, size_t n)
 {
-	put(o, "\"");
+	outbuf_printf(o, "\"");
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '"' || s[i] == '\\')
-			put(o, "\\%c", s[i]);
+			outbuf_printf(o, "\\%c", s[i]);
 		else if (s[i] >= 0x20 && s[i] < 0x7f)
-			put(o, "%c", s[i]);
+			outbuf_printf(o, "%c", s[i]);
 		else
-			put(o, "\\%03u", s[i]);
+			outbuf_printf(o, "\\%03u", s[i]);
 	}
-	put(o, "\"");
+	outbuf_printf(o, "\"");
 }
 
 /* RFC 4034 3.2: times as YYYYMMDDHHmmSS in UTC. */
-static void put_time(struct out *o, uint32_t t)
+static void put_time(struct outbuf *o, uint32_t t)
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
 
 	gmtime_r(&tt, &tm);
-	put(o, "%04d%02d%02d%02d%02d%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+	outbuf_printf(o, "%04d%02d%02d%02d%02d%02d", tm.tm_year + 1900, tm.tm_mon + 1,
 	    tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
 /* Type bitmap (already checked) as " A NS SOA ..." in ascending order. */
-static void put_bitmap(struct out *o, const uint8_t *bm, size_t len)
+static void put_bitmap(struct outbuf *o, const uint8_t *bm, size_t len)
 {
 	for (size_t i = 0; i + 2 <= len; i += 2 + (size_t)bm[i + 1]) {
 		uint8_t window = bm[i], blen = bm[i + 1];
@@ -189,25 +162,25 @@ static void put_bitmap(struct out *o, const uint8_t *bm, size_t len)
 		for (unsigned int b = 0; b < blen * 8u; b++) {
 			if (!(bm[i + 2 + b / 8] & (0x80 >> (b % 8))))
 				continue;
-			put(o, " ");
+			outbuf_printf(o, " ");
 			put_type(o, (uint16_t)(window << 8 | b));
 		}
 	}
 }
 
-static void put_unknown(struct out *o, const uint8_t *rd, size_t len)
+static void put_unknown(struct outbuf *o, const uint8_t *rd, size_t len)
 {
 	/* RFC 3597 5: \# <length> <hex>. */
-	put(o, "\\# %zu", len);
+	outbuf_printf(o, "\\# %zu", len);
 	if (len) {
-		put(o, " ");
+		outbuf_printf(o, " ");
 		put_hex(o, rd, len);
 	}
 }
 
 /* Types whose presentation is their fields in order: names, numbers,
  * strings. */
-static bool put_generic(struct out *o, const struct dns_type_info *ti,
+static bool put_generic(struct outbuf *o, const struct dns_type_info *ti,
 			const uint8_t *rd, size_t len)
 {
 	size_t pos = 0;
@@ -216,7 +189,7 @@ static bool put_generic(struct out *o, const struct dns_type_info *ti,
 		uint8_t f = ti->fields[i];
 
 		if (i)
-			put(o, " ");
+			outbuf_printf(o, " ");
 		switch (f) {
 		case DNS_RDF_NAME_C:
 		case DNS_RDF_NAME_D:
@@ -225,15 +198,15 @@ static bool put_generic(struct out *o, const struct dns_type_info *ti,
 			pos += dns_name_length(rd + pos);
 			break;
 		case DNS_RDF_FIX1:
-			put(o, "%u", rd[pos]);
+			outbuf_printf(o, "%u", rd[pos]);
 			pos += 1;
 			break;
 		case DNS_RDF_FIX2:
-			put(o, "%u", dns_get16(rd + pos));
+			outbuf_printf(o, "%u", dns_get16(rd + pos));
 			pos += 2;
 			break;
 		case DNS_RDF_FIX4:
-			put(o, "%u", dns_get32(rd + pos));
+			outbuf_printf(o, "%u", dns_get32(rd + pos));
 			pos += 4;
 			break;
 		case DNS_RDF_STR:
@@ -243,7 +216,7 @@ static bool put_generic(struct out *o, const struct dns_type_info *ti,
 		case DNS_RDF_STRS:
 			for (bool first = true; pos < len; first = false) {
 				if (!first)
-					put(o, " ");
+					outbuf_printf(o, " ");
 				put_string(o, rd + pos + 1, rd[pos]);
 				pos += 1 + (size_t)rd[pos];
 			}
@@ -255,7 +228,7 @@ static bool put_generic(struct out *o, const struct dns_type_info *ti,
 	return true;
 }
 
-static void put_rdata(struct out *o, uint16_t type, const uint8_t *rd,
+static void put_rdata(struct outbuf *o, uint16_t type, const uint8_t *rd,
 		      size_t len)
 {
 	const struct dns_type_info *ti = dns_type_info(type);
@@ -272,29 +245,29 @@ static void put_rdata(struct out *o, uint16_t type, const uint8_t *rd,
 	case DNS_TYPE_AAAA:
 		inet_ntop(type == DNS_TYPE_A ? AF_INET : AF_INET6, rd, addr,
 			  sizeof(addr));
-		put(o, "%s", addr);
+		outbuf_printf(o, "%s", addr);
 		return;
 	case DNS_TYPE_DS:
 	case DNS_TYPE_CDS:
-		put(o, "%u %u %u ", dns_get16(rd), rd[2], rd[3]);
+		outbuf_printf(o, "%u %u %u ", dns_get16(rd), rd[2], rd[3]);
 		put_hex(o, rd + 4, len - 4);
 		return;
 	case DNS_TYPE_DNSKEY:
 	case DNS_TYPE_CDNSKEY:
-		put(o, "%u %u %u ", dns_get16(rd), rd[2], rd[3]);
+		outbuf_printf(o, "%u %u %u ", dns_get16(rd), rd[2], rd[3]);
 		put_base64(o, rd + 4, len - 4);
 		return;
 	case DNS_TYPE_RRSIG:
 	case DNS_TYPE_SIG:
 		put_type(o, dns_get16(rd));
-		put(o, " %u %u %u ", rd[2], rd[3], dns_get32(rd + 4));
+		outbuf_printf(o, " %u %u %u ", rd[2], rd[3], dns_get32(rd + 4));
 		put_time(o, dns_get32(rd + 8));
-		put(o, " ");
+		outbuf_printf(o, " ");
 		put_time(o, dns_get32(rd + 12));
-		put(o, " %u ", dns_get16(rd + 16));
+		outbuf_printf(o, " %u ", dns_get16(rd + 16));
 		put_name(o, rd + DNS_RRSIG_FIXED_LEN);
 		pos = DNS_RRSIG_FIXED_LEN + dns_name_length(rd + 18);
-		put(o, " ");
+		outbuf_printf(o, " ");
 		put_base64(o, rd + pos, len - pos);
 		return;
 	case DNS_TYPE_NSEC:
@@ -304,15 +277,15 @@ static void put_rdata(struct out *o, uint16_t type, const uint8_t *rd,
 		return;
 	case DNS_TYPE_NSEC3:
 	case DNS_TYPE_NSEC3PARAM:
-		put(o, "%u %u %u ", rd[0], rd[1], dns_get16(rd + 2));
+		outbuf_printf(o, "%u %u %u ", rd[0], rd[1], dns_get16(rd + 2));
 		if (rd[4])
 			put_hex(o, rd + 5, rd[4]);
 		else
-			put(o, "-"); /* RFC 5155 3.3: empty salt */
+			outbuf_printf(o, "-"); /* RFC 5155 3.3: empty salt */
 		if (type == DNS_TYPE_NSEC3PARAM)
 			return;
 		pos = 5 + (size_t)rd[4];
-		put(o, " ");
+		outbuf_printf(o, " ");
 		if (!o->full) {
 			int r = dns_print_base32hex(rd + pos + 1, rd[pos],
 						    o->buf + o->len,
@@ -336,7 +309,7 @@ static void put_rdata(struct out *o, uint16_t type, const uint8_t *rd,
 int dns_print_rdata(uint16_t type, const uint8_t *rdata, size_t len,
 		    char *out, size_t cap)
 {
-	struct out o = { .buf = out, .cap = cap };
+	struct outbuf o = { .buf = out, .cap = cap };
 
 	if (!cap)
 		return XDPDNS_ESPACE;
@@ -346,16 +319,16 @@ int dns_print_rdata(uint16_t type, const uint8_t *rdata, size_t len,
 
 int dns_print_rr(const struct dns_rr *rr, char *out, size_t cap)
 {
-	struct out o = { .buf = out, .cap = cap };
+	struct outbuf o = { .buf = out, .cap = cap };
 	char cls[16];
 
 	if (!cap)
 		return XDPDNS_ESPACE;
 	put_name(&o, rr->owner);
 	dns_class_to_text(rr->rclass, cls, sizeof(cls));
-	put(&o, " %u %s ", rr->ttl, cls);
+	outbuf_printf(&o, " %u %s ", rr->ttl, cls);
 	put_type(&o, rr->type);
-	put(&o, " ");
+	outbuf_printf(&o, " ");
 	put_rdata(&o, rr->type, rr->rdata, rr->rdata_len);
 	return finish(&o);
 }
