@@ -83,6 +83,7 @@ demo_private_anchor() {
 PIN=/sys/fs/bpf/xdpdns-demo
 DEMO_RUN=/run/xdpdns-demo
 CTL=$DEMO_RUN/control.sock
+METRICS_PORT=9953
 DAEMON_PID=
 
 demo_cleanup() {
@@ -119,7 +120,8 @@ demo_xdpdnsd_start() {
 	set -- --listen "$srv" --upstream "$LAB_UPSTREAM" \
 		--trust-anchor "$LAB_ANCHOR_DS" --trust-anchor "$LAB_MESH_DS" \
 		--interface "$LAB_VETH_FWDC" --xdp-mode generic \
-		--pin-path "$PIN" --control-socket "$CTL"
+		--pin-path "$PIN" --control-socket "$CTL" \
+		--metrics "127.0.0.1:$METRICS_PORT" --audit-log "$DEMO_RUN/audit.jsonl"
 	echo "\$ nsenter --net=/run/netns/$LAB_NS_FWD xdpdnsd $*"
 	nsenter --net="/run/netns/$LAB_NS_FWD" ./xdpdnsd "$@" >"$DEMO_RUN/xdpdnsd.log" 2>&1 &
 	DAEMON_PID=$!
@@ -169,6 +171,34 @@ demo_xdp_summary() {
 	X cache show | sed 's/^/    /'
 }
 
+# http_get PATH: the body of a GET to the daemon's metrics endpoint.
+http_get() {
+	nsenter --net="/run/netns/$LAB_NS_FWD" /usr/bin/python3 -c '
+import sys, urllib.request
+try:
+    print(urllib.request.urlopen(sys.argv[1], timeout=5).read().decode(), end="")
+except Exception as e:
+    print("(%s)" % e)' "http://127.0.0.1:$METRICS_PORT$1"
+}
+
+# The DNSSEC health the daemon has seen: zones with their signatures'
+# time left, an excerpt of the Prometheus scrape, and the audit log.
+demo_health() {
+	section "A child that publishes CDS: the daemon compares it with the parent's DS"
+	ask "$SRV" +dnssec cds.test. CDS
+	section "xdpdns zone list (zones validated through, earliest signature expiry)"
+	X zone list | sed 's/^/    /'
+	section "xdpdns zone show alg13.test."
+	X zone show alg13.test. | sed 's/^/    /'
+	section "Scrape of http://127.0.0.1:$METRICS_PORT/metrics (excerpt)"
+	http_get "/metrics" |
+		grep -E '^xdpdns_(requests_total|cache_hits_total|validation_total|ede_total|zone_signature_expiry_seconds|xdp_)' |
+		head -n 40 | sed 's/^/    /'
+	echo "GET /readyz: $(http_get /readyz)"
+	section "Audit log $DEMO_RUN/audit.jsonl (first lines)"
+	head -n 8 "$DEMO_RUN/audit.jsonl" | sed 's/^/    /'
+}
+
 demo_start_lab
 demo_secure
 demo_insecure
@@ -180,6 +210,7 @@ demo_xdp_hit
 demo_xdp_bogus
 demo_xdp_insecure
 demo_xdp_summary
+demo_health
 
 section "Lab start time"
 echo "$start_out" | grep 'started in'
