@@ -19,10 +19,12 @@ endif
 ARCH := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
 MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
 
+PREFIX ?= /usr
 OPT_CFLAGS ?= -O2
 CFLAGS ?= -g $(OPT_CFLAGS)
 XCFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
 	-D_GNU_SOURCE -D_FORTIFY_SOURCE=2 -fstack-protector-strong \
+	-DCONFIG_DEFAULT_ANCHOR='"$(PREFIX)/share/xdpdns/root.ds"' \
 	-Iinclude -Iuserspace -Itests/unit -I$(OUTPUT) \
 	$(shell pkg-config --cflags libxml-2.0)
 LDLIBS := -lxdp -lbpf -lelf -lz -lssl -lcrypto -lyaml -lmicrohttpd -lxml2 -lpthread
@@ -157,7 +159,6 @@ lab-stop:
 	$(Q)./tests/lab/lab.sh stop
 
 # Installs what a host needs to run xdpdns (DESTDIR for packaging).
-PREFIX ?= /usr
 install: all
 	install -D -m 0755 xdpdnsd $(DESTDIR)$(PREFIX)/sbin/xdpdnsd
 	install -D -m 0755 xdpdns $(DESTDIR)$(PREFIX)/sbin/xdpdns

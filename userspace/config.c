@@ -39,6 +39,7 @@ void config_defaults(struct config *cfg)
 	cfg->max_inflight = 16384;
 	cfg->max_tcp_clients = 1024;
 	cfg->edns_udp_size = CONFIG_EDNS_UDP_SIZE;
+	cfg->validation = true;
 	cfg->expiry_warning = 3 * 86400;
 	cfg->nta_default_ttl = 3600;
 	cfg->zone_inventory_max = 4096;
@@ -374,24 +375,29 @@ static int yserver(struct yctx *y, const char *key, yaml_node_t *k,
 }
 
 /* "xdp": the fast path's pin directory and what happens on exit. */
+/* A YAML 1.1 boolean as the config writes them: true/yes, false/no. */
+static int ybool(struct yctx *y, yaml_node_t *node, const char *key, bool *out)
+{
+	const char *s = yscalar(node);
+
+	if (s && (!strcmp(s, "true") || !strcmp(s, "yes")))
+		*out = true;
+	else if (s && (!strcmp(s, "false") || !strcmp(s, "no")))
+		*out = false;
+	else
+		return yerr(y, node, key, "expected true or false");
+	return 0;
+}
+
 static int yxdp(struct yctx *y, const char *key, yaml_node_t *k,
 		yaml_node_t *v, const char *path)
 {
 	struct config *c = y->cfg;
-	const char *s;
 
 	if (!strcmp(key, "pin-path"))
 		return ystring(y, v, path, c->pin_path, sizeof(c->pin_path));
-	if (!strcmp(key, "keep-attached")) {
-		s = yscalar(v);
-		if (s && (!strcmp(s, "true") || !strcmp(s, "yes")))
-			c->keep_attached = true;
-		else if (s && (!strcmp(s, "false") || !strcmp(s, "no")))
-			c->keep_attached = false;
-		else
-			return yerr(y, v, path, "expected true or false");
-		return 0;
-	}
+	if (!strcmp(key, "keep-attached"))
+		return ybool(y, v, path, &c->keep_attached);
 	return yerr(y, k, path, "unknown key");
 }
 
@@ -508,6 +514,8 @@ static int ydnssec(struct yctx *y, const char *key, yaml_node_t *k,
 {
 	struct config *c = y->cfg;
 
+	if (!strcmp(key, "validation"))
+		return ybool(y, v, path, &c->validation);
 	if (!strcmp(key, "expiry-warning"))
 		return yu32(y, v, path, 0, 365 * 86400, &c->expiry_warning);
 	/* RFC 7646 8: an NTA lasts a week at most. */
@@ -683,19 +691,38 @@ int config_check(const struct config *cfg, char *err, size_t errlen)
 		snprintf(err, errlen, "no listen address");
 		return XDPDNS_ECONFIG;
 	}
+	if (!cfg->validation && cfg->trust_anchor_count) {
+		snprintf(err, errlen, "trust anchors are configured but validation is "
+			 "off (dnssec.validation: false or --no-validation)");
+		return XDPDNS_ECONFIG;
+	}
 	return 0;
+}
+
+bool config_use_default_anchor(struct config *cfg, const char *path)
+{
+	/* Anchors given anywhere replace the default; so does validation off. */
+	if (!cfg->validation || cfg->trust_anchor_count ||
+	    strlen(path) >= sizeof(cfg->trust_anchor[0]) || access(path, R_OK))
+		return false;
+	strcpy(cfg->trust_anchor[0], path);
+	cfg->trust_anchor_count = 1;
+	cfg->anchor_is_default = true;
+	return true;
 }
 
 enum {
 	OPT_LISTEN = 256, OPT_UPSTREAM, OPT_ANCHOR, OPT_CONFIG, OPT_CHECK,
 	OPT_IFACE, OPT_XDPMODE, OPT_CONTROL, OPT_LOGFMT, OPT_LOGLEVEL,
 	OPT_WORKERS, OPT_PINPATH, OPT_KEEP, OPT_METRICS, OPT_AUDIT,
+	OPT_NOVALIDATION,
 };
 
 static const struct option config_options[] = {
 	{ "listen", required_argument, NULL, OPT_LISTEN },
 	{ "upstream", required_argument, NULL, OPT_UPSTREAM },
 	{ "trust-anchor", required_argument, NULL, OPT_ANCHOR },
+	{ "no-validation", no_argument, NULL, OPT_NOVALIDATION },
 	{ "config", required_argument, NULL, OPT_CONFIG },
 	{ "check-config", no_argument, NULL, OPT_CHECK },
 	{ "interface", required_argument, NULL, OPT_IFACE },
@@ -723,6 +750,8 @@ const char *config_usage(void)
 	       "  --upstream ADDR[:PORT]   forward to this recursor, repeatable;\n"
 	       "             tls://ADDR[:PORT]#NAME for DNS over TLS\n"
 	       "  --trust-anchor FILE      DNSSEC trust anchors, repeatable\n"
+	       "                           (default " CONFIG_DEFAULT_ANCHOR ")\n"
+	       "  --no-validation          forward without DNSSEC validation\n"
 	       "  --interface DEV          attach the XDP fast path there, repeatable;\n"
 	       "                           a glob (lxc*) follows matching interfaces\n"
 	       "  --xdp-mode MODE          auto, native or generic\n"
@@ -795,6 +824,9 @@ int config_from_args(struct config *cfg, int argc, char *const argv[],
 			}
 			strcpy(cfg->trust_anchor[na], optarg);
 			cfg->trust_anchor_count = ++na;
+			break;
+		case OPT_NOVALIDATION:
+			cfg->validation = false;
 			break;
 		case OPT_CHECK:
 			*action = CONFIG_ACTION_CHECK;
@@ -882,7 +914,10 @@ int config_from_args(struct config *cfg, int argc, char *const argv[],
 			break;
 		}
 	}
-	return config_check(cfg, err, errlen);
+	ret = config_check(cfg, err, errlen);
+	if (!ret)
+		config_use_default_anchor(cfg, CONFIG_DEFAULT_ANCHOR);
+	return ret;
 }
 
 int config_anchor_file_load(const char *path, struct val_anchors *set,

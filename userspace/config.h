@@ -20,6 +20,11 @@
 
 #define CONFIG_DEFAULT_LISTEN "127.0.0.53:53"
 #define CONFIG_DEFAULT_CONTROL "/run/xdpdns/control.sock"
+/* The root's KSKs as `make install` puts them (deploy/anchors/root.ds);
+ * the Makefile sets it from PREFIX. */
+#ifndef CONFIG_DEFAULT_ANCHOR
+#define CONFIG_DEFAULT_ANCHOR "/usr/share/xdpdns/root.ds"
+#endif
 #define CONFIG_EDNS_UDP_SIZE 1232	/* DNS flag day 2020 */
 #define CONFIG_FAILURE_TTL_MIN 1	/* RFC 9520 3.2: at least 1 second */
 #define CONFIG_FAILURE_TTL_MAX 300	/* RFC 9520 3.2: at most 5 minutes */
@@ -68,6 +73,8 @@ struct config {
 	unsigned int upstream_count;
 	char trust_anchor[CONFIG_MAX_ANCHORS][PATH_MAX];
 	unsigned int trust_anchor_count;
+	bool anchor_is_default;		/* trust_anchor[0] is CONFIG_DEFAULT_ANCHOR */
+	bool validation;		/* dnssec.validation: false, a plain forwarder */
 	char control_socket[108];	/* sun_path size */
 	/* XDP fast path: none configured means a plain userspace forwarder. */
 	char interface[CONFIG_MAX_IFACES][IF_NAMESIZE];
@@ -155,6 +162,15 @@ int config_parse_size(const char *text, uint64_t *out);
  * Return: 0 or XDPDNS_ECONFIG with a message in @err.
  */
 int config_check(const struct config *cfg, char *err, size_t errlen);
+
+/**
+ * config_use_default_anchor() - with validation on and no trust anchor
+ * file given (flags or file), use @path, the shipped root anchors, if it
+ * can be read; sets anchor_is_default. config_from_args() calls it with
+ * CONFIG_DEFAULT_ANCHOR.
+ * Return: true when @path was taken.
+ */
+bool config_use_default_anchor(struct config *cfg, const char *path);
 
 /**
  * enum config_action - what the command line asks for besides serving.

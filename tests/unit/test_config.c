@@ -294,6 +294,49 @@ static void test_anchors(void)
 		diag("message: %s", err);
 }
 
+/* The shipped root anchors are the default; anything given replaces them,
+ * and validation off means no anchor at all. */
+static void test_default_anchor(void)
+{
+	static char *const off[] = { "xdpdnsd", "--no-validation", NULL };
+	enum config_action action;
+	char err[CONFIG_ERR_LEN], root[256], other[256], missing[300];
+	struct config cfg;
+	const char *yaml;
+
+	snprintf(root, sizeof(root), "%s", write_file("default-root.ds",
+		 ". 3600 IN DS 20326 8 2 E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC683457104237C7F8EC8D\n"));
+	snprintf(other, sizeof(other), "%s", write_file("other.ds",
+		 "internal. 3600 IN DS 1 13 2 00\n"));
+	snprintf(missing, sizeof(missing), "%s/absent.ds", dir);
+	config_defaults(&cfg);
+	ok(cfg.validation, "validation on by default");
+	ok(config_use_default_anchor(&cfg, root) && cfg.trust_anchor_count == 1 &&
+	   cfg.anchor_is_default && !strcmp(cfg.trust_anchor[0], root),
+	   "no anchor given: the default file is used");
+	config_defaults(&cfg);
+	ok(!config_use_default_anchor(&cfg, missing) && cfg.trust_anchor_count == 0 &&
+	   !cfg.anchor_is_default, "default file absent: no anchor, not validating");
+	config_defaults(&cfg);
+	strcpy(cfg.trust_anchor[0], other);
+	cfg.trust_anchor_count = 1;
+	ok(!config_use_default_anchor(&cfg, root) && cfg.trust_anchor_count == 1 &&
+	   !strcmp(cfg.trust_anchor[0], other), "a given anchor replaces the default");
+	is_int(config_from_args(&cfg, 2, off, &action, err, sizeof(err)), 0, "--no-validation");
+	ok(!cfg.validation && !config_use_default_anchor(&cfg, root) &&
+	   cfg.trust_anchor_count == 0, "validation off: the default is not used");
+	config_defaults(&cfg);
+	yaml = write_file("novalidation.yaml", "dnssec:\n  validation: false\n");
+	is_int(config_load_file(&cfg, yaml, err, sizeof(err)), 0, "dnssec.validation: false");
+	ok(!cfg.validation, "dnssec.validation read");
+	strcpy(cfg.trust_anchor[0], other);
+	cfg.trust_anchor_count = 1;
+	ok(config_check(&cfg, err, sizeof(err)) == XDPDNS_ECONFIG &&
+	   strstr(err, "validation is off"), "anchors with validation off: an error");
+	expect_error("validation-bad.yaml", "dnssec:\n  validation: maybe\n", 2,
+		     "dnssec.validation");
+}
+
 /* Operations keys: metrics, audit, interface globs; their flags. */
 static void test_ops(void)
 {
@@ -345,6 +388,7 @@ int main(void)
 	test_strings();
 	test_args();
 	test_anchors();
+	test_default_anchor();
 	test_ops();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	if (system(cmd))
