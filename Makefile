@@ -162,6 +162,8 @@ lab-stop:
 install: all
 	install -D -m 0755 xdpdnsd $(DESTDIR)$(PREFIX)/sbin/xdpdnsd
 	install -D -m 0755 xdpdns $(DESTDIR)$(PREFIX)/sbin/xdpdns
+	install -D -m 0755 tools/proof-verify/xdpdns-proof-verify \
+		$(DESTDIR)$(PREFIX)/bin/xdpdns-proof-verify
 	install -D -m 0644 deploy/anchors/root.ds $(DESTDIR)$(PREFIX)/share/xdpdns/root.ds
 	install -D -m 0644 deploy/xdpdnsd.yaml $(DESTDIR)/etc/xdpdns/xdpdnsd.yaml
 	install -D -m 0644 deploy/systemd/xdpdnsd.service \

@@ -11,7 +11,11 @@ Environment: E2E_SECONDS (length of each timed run, default 5), E2E_ROUNDS
 (rounds alternating the servers, default 3), E2E_CLIENTS (dnsperf -c,
 default 4), E2E_PACED_QPS (rate of the latency runs, default 200),
 E2E_NATIVE=0 (skip the native-mode rounds of `xdp`), E2E_PROFILE=0 (skip
-the perf profile of the NAPI kthread).
+the perf profile of the NAPI kthread; in `daemon`: of xdpdnsd's hit path),
+E2E_MISS=0 (`daemon`: cache hits only, no validated-miss runs),
+E2E_BASELINE=PATH (`daemon`: a second xdpdnsd binary, an earlier build,
+measured as a third server "baseline" on port 5354 in the same rounds:
+before and after a change in one run).
 
 CPU placement (see docs/performance.md): dnsperf runs on CPU 0, both servers
 on CPU 1; both veths of the client link get threaded NAPI, the kthreads of
@@ -45,6 +49,7 @@ HZ = os.sysconf("SC_CLK_TCK")
 CLIENT_CPU = 0
 SERVER_CPU = 1
 UNBOUND_PORT = 5353
+BASELINE_PORT = 5354
 # Names of the lab that validate as Secure (tests/lab/mkzones.py, STD).
 HIT_NAMES = ["www.alg8.test. A", "www.alg13.test. A", "www.alg15.test. A",
              "www.alg10.test. A", "www.alg14.test. A", "www.alg8.test. AAAA",
@@ -73,6 +78,7 @@ class Bench:
         self.lockf = None
         self.env = {}
         self.xdpd = None
+        self.baseline = None
         self.unbound = None
         self.xdp_via = None
 
@@ -106,6 +112,9 @@ class Bench:
                 raise RuntimeError("%s does not run" % prog)
         shutil.copy2(os.path.join(ROOT, ".output", "bpf", "xdp_pass.bpf.o"),
                      os.path.join(self.work, "xdp_pass.bpf.o"))
+        if os.environ.get("E2E_BASELINE"):
+            shutil.copy2(os.environ["E2E_BASELINE"],
+                         os.path.join(self.work, "xdpdnsd-baseline"))
 
     def start_lab(self):
         self.copy_bins()
@@ -168,16 +177,17 @@ class Bench:
 
     # --- servers -------------------------------------------------------------
 
-    def start_xdpdnsd(self, extra=()):
+    def start_xdpdnsd(self, extra=(), prog="xdpdnsd", port=53):
         argv = self.ns("FWD") + [
-            b_bin(self, "xdpdnsd"), "--listen", self.fwdc(),
+            b_bin(self, prog), "--listen", "%s:%d" % (self.fwdc(), port),
             "--upstream", self.env["LAB_UPSTREAM"],
             "--trust-anchor", self.env["LAB_ANCHOR_DS"],
             "--trust-anchor", self.env["LAB_MESH_DS"],
-            "--control-socket", os.path.join(self.work, "control.sock"),
+            "--control-socket", os.path.join(self.work, prog + ".sock"),
             "--workers", "1", "--log-level", "warn"] + list(extra)
-        self.xdpd = self.spawn("xdpdnsd", argv, SERVER_CPU)
-        self.wait_answer(self.fwdc(), 53, "xdpdnsd")
+        p = self.spawn(prog, argv, SERVER_CPU)
+        self.wait_answer(self.fwdc(), port, prog)
+        return p
 
     def start_unbound(self):
         d = os.path.join(self.work, "unbound")
@@ -457,10 +467,14 @@ def warm(b, port, qfile):
 def section_daemon(b):
     b.start_lab()
     b.threaded_napi()
-    b.start_xdpdnsd()
+    b.xdpd = b.start_xdpdnsd()
     b.start_unbound()
     srv = {"xdpdnsd": (53, [b.xdpd.pid]), "unbound": (UNBOUND_PORT,
                                                      [b.unbound.pid])}
+    if os.environ.get("E2E_BASELINE"):
+        b.baseline = b.start_xdpdnsd(prog="xdpdnsd-baseline",
+                                     port=BASELINE_PORT)
+        srv["baseline"] = (BASELINE_PORT, [b.baseline.pid])
     hits = os.path.join(b.work, "hits.txt")
     write_queries(hits, HIT_NAMES)
     for name, (port, _) in srv.items():
@@ -510,9 +524,17 @@ def section_daemon(b):
         print("%-8s utime+stime of the process (ticks of 1/%d s): %.4f ms/1k"
               % ("", HZ, tick))
         print("RESULT hit %s qps=%.0f proc_ms_per_1k=%.4f napi_ms_per_1k=%.4f "
-              "per_round_qps=%s" % (name, qps, proc, napi, ",".join(
-                  "%.0f" % (x["noerror"] / x["runtime"]) for x in rows)))
+              "per_round_qps=%s per_round_proc=%s" % (
+                  name, qps, proc, napi, ",".join(
+                      "%.0f" % (x["noerror"] / x["runtime"]) for x in rows),
+                  ",".join("%.3f" % (1e6 * x["cpu"]["task"]["proc"] /
+                                     max(1, x["noerror"])) for x in rows)))
 
+    if os.environ.get("E2E_PROFILE", "1") != "0":
+        profile_hits(b, hits)
+    if os.environ.get("E2E_MISS", "1") == "0":
+        print()
+        return
     # (c): validated misses, throughput then paced latency.
     runid = "%x" % random.getrandbits(32)
     miss = {n: [] for n in srv}
@@ -582,12 +604,50 @@ def section_daemon(b):
           "port %d, validator iterator, same anchors, forward . to %s)" % (
               SERVER_CPU, b.fwdc(), b.env["LAB_UPSTREAM"], UNBOUND_PORT,
               b.env["LAB_UPSTREAM"]))
+    if "baseline" in srv:
+        print("baseline: %s, run as xdpdnsd on port %d" % (
+            os.environ["E2E_BASELINE"], BASELINE_PORT))
     print()
+
+
+def perf_during_hits(b, hits, data, target, sort):
+    """perf record of @target (perf's -p/-t arguments) into @data during
+    one more hit run against port 53; the report's self time by @sort."""
+    rec = subprocess.Popen(["perf", "record", "-q", "-o", data] + target +
+                           ["--", "sleep", str(max(1, SECONDS - 1))],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    b.dnsperf(b.fwdc(), 53, hits, seconds=SECONDS, clients=CLIENTS,
+              outstanding=100)
+    rec.wait(timeout=60)
+    return subprocess.run(["perf", "report", "-i", data, "--no-children",
+                           "--sort", sort, "--stdio", "-g", "none"],
+                          capture_output=True, text=True)
+
+
+def profile_hits(b, hits):
+    """One more hit run with perf sampling xdpdnsd (user and kernel, with
+    call graphs): where its CPU per answer goes."""
+    if not shutil.which("perf"):
+        return
+    data = os.path.join(b.work, "perf-hits.data")
+    r = perf_during_hits(b, hits, data, ["-g", "-p", str(b.xdpd.pid)],
+                         "dso,symbol")
+    syms = re.findall(r"^\s+([\d.]+)%\s+(\S+)\s+\[[.k]\]\s+(\S+)",
+                      r.stdout, re.M)
+    if not syms:
+        log("perf report gave no samples: %s" % r.stderr[-300:])
+        return
+    print("profile of xdpdnsd during one more hit run (perf record -g -p, "
+          "self time): %s" % ", ".join("%s %s%%" % (sym, pct)
+                                       for pct, dso, sym in syms[:25]))
+    keep = os.environ.get("E2E_PERF_KEEP")
+    if keep:
+        shutil.copy2(data, keep)
 
 
 def daemon_stats(b):
     r = subprocess.run([b_bin(b, "xdpdns"), "-j", "--control",
-                        os.path.join(b.work, "control.sock"), "--pin-path",
+                        os.path.join(b.work, "xdpdnsd.sock"), "--pin-path",
                         b.pin, "stats"], capture_output=True, text=True)
     try:
         return json.loads(r.stdout).get("daemon") or {}
@@ -610,8 +670,8 @@ def attach_xdp(b, hits, mode):
     """Start xdpdnsd with its XDP program on the client-facing veth and
     check that it answers the hit names from the kernel cache."""
     dev = b.env["LAB_VETH_FWDC"]
-    b.start_xdpdnsd(["--interface", dev, "--xdp-mode", mode,
-                     "--pin-path", b.pin])
+    b.xdpd = b.start_xdpdnsd(["--interface", dev, "--xdp-mode", mode,
+                              "--pin-path", b.pin])
     warm(b, 53, hits)
     before = kernel_counters(b)
     warm(b, 53, hits)
@@ -712,16 +772,8 @@ def profile_napi(b, hits, napi_us):
     if os.environ.get("E2E_PROFILE", "1") == "0" or not shutil.which("perf"):
         return
     data = os.path.join(b.work, "perf.data")
-    rec = subprocess.Popen(["perf", "record", "-q", "-o", data, "-t",
-                            ",".join(str(t) for t in b.napi["FWD"]), "--",
-                            "sleep", str(max(1, SECONDS - 1))],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    b.dnsperf(b.fwdc(), 53, hits, seconds=SECONDS, clients=CLIENTS,
-              outstanding=100)
-    rec.wait(timeout=60)
-    r = subprocess.run(["perf", "report", "-i", data, "--no-children",
-                        "--sort", "symbol", "--stdio", "-g", "none"],
-                       capture_output=True, text=True)
+    r = perf_during_hits(b, hits, data, ["-t", ",".join(
+        str(t) for t in b.napi["FWD"])], "symbol")
     syms = [(float(pct), sym) for pct, sym in re.findall(
         r"^\s+([\d.]+)%\s+\[k\]\s+(\S+)", r.stdout, re.M)]
     ev = re.search(r"of event '([^']+)'", r.stdout)

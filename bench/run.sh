@@ -130,7 +130,10 @@ section_xdp() {
 # dnsperf in xdpdns-cli on CPU 0, rounds alternating between the servers.
 # Cache-hit QPS, server CPU per 1,000 answers, validated cache-miss QPS and
 # p50/p99 latency (dnsperf -v per-query latencies). E2E_SECONDS (5) per
-# run, E2E_ROUNDS (3) rounds, medians shown. Needs root.
+# run, E2E_ROUNDS (3) rounds, medians shown. E2E_MISS=0: cache hits only;
+# E2E_BASELINE=PATH: an earlier xdpdnsd binary as a third server in the
+# same rounds (before and after a change); E2E_PROFILE=0: no perf profile
+# of xdpdnsd's hit path after the rounds. Needs root.
 ALL_SECTIONS="$ALL_SECTIONS daemon"
 section_daemon() {
 	"$PYTHON" bench/e2e_bench.py daemon

@@ -46,7 +46,12 @@ static const char *const state_names[] = {
  * @ring:      AUDIT_RING_SIZE events; @queued - @taken of them are pending.
  * @queued:    events accepted so far; @taken: given to the writer;
  *             @finished: written (or failed) by it.
- * @fd, @size: the open file and its size (the writer's alone).
+ * @fd, @size: the open file and its size (the writer's alone, as are
+ *             @path, @max_bytes and @keep).
+ * @enabled:   events are taken (false after a reload turned the log off).
+ * @next_set, @next_fd, @next_path, @next_max, @next_keep: a new file and
+ *             bounds from audit_configure(), for the writer to take over
+ *             (@next_path NULL: no file).
  */
 struct audit {
 	pthread_mutex_t lock;
@@ -56,6 +61,12 @@ struct audit {
 	uint64_t queued, taken, finished;
 	uint64_t written, dropped, errors;
 	bool stop, reopen;
+	bool enabled;
+	bool next_set;
+	int next_fd;
+	char *next_path;
+	uint64_t next_max;
+	unsigned int next_keep;
 	char *path;
 	uint64_t max_bytes;
 	unsigned int keep;
@@ -108,7 +119,9 @@ static void put_time(struct outbuf *o, int64_t ms)
 static bool key_equal(const struct audit_key *a, const struct audit_key *b)
 {
 	return a->tag == b->tag && a->algorithm == b->algorithm &&
-	       a->digest_type == b->digest_type && a->flags == b->flags;
+	       a->digest_type == b->digest_type && a->flags == b->flags &&
+	       a->digest_len == b->digest_len &&
+	       !memcmp(a->digest, b->digest, a->digest_len);
 }
 
 static bool keyset_has(const struct audit_keyset *set,
@@ -125,11 +138,21 @@ static bool keyset_has(const struct audit_keyset *set,
 static void put_key(struct outbuf *o, const struct audit_key *k, bool is_ds)
 {
 	outbuf_printf(o, "{\"tag\":%u,\"algorithm\":%u", k->tag, k->algorithm);
-	if (is_ds)
-		outbuf_printf(o, ",\"digest_type\":%u}", k->digest_type);
-	else
+	/* A DS-style record (DS, CDS, a DS anchor) is known by its digest. */
+	if (is_ds || k->digest_len) {
+		outbuf_printf(o, ",\"digest_type\":%u", k->digest_type);
+		if (k->digest_len) {
+			outbuf_printf(o, ",\"digest\":\"");
+			for (unsigned int i = 0; i < k->digest_len &&
+			     i < AUDIT_DIGEST_MAX; i++)
+				outbuf_printf(o, "%02x", k->digest[i]);
+			outbuf_printf(o, "\"");
+		}
+		outbuf_printf(o, "}");
+	} else {
 		outbuf_printf(o, ",\"flags\":%u,\"revoked\":%s}", k->flags,
 		    k->flags & DNSKEY_FLAG_REVOKE ? "true" : "false");
+	}
 }
 
 /*
@@ -242,6 +265,8 @@ static int open_log(struct audit *a)
 	struct stat st;
 	int fd;
 
+	if (!a->path)
+		return 0;	/* turned off by a reload */
 	fd = open(a->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
 	if (fd < 0)
 		return -errno;
@@ -312,6 +337,30 @@ static int write_line(struct audit *a, const struct audit_event *ev)
 	return 0;
 }
 
+/* Under the lock: switch to the file and bounds audit_configure() left. */
+static void writer_take_next(struct audit *a)
+{
+	char *old_path = a->path;
+	int old_fd = a->fd;
+	struct stat st;
+
+	a->next_set = false;
+	a->path = a->next_path;
+	a->next_path = NULL;
+	a->fd = a->next_fd;
+	a->next_fd = -1;
+	a->max_bytes = a->next_max;
+	a->keep = a->next_keep;
+	/* Only a regular file grows; a FIFO or terminal is never rotated. */
+	a->size = a->fd >= 0 && !fstat(a->fd, &st) && S_ISREG(st.st_mode) ?
+			  (uint64_t)st.st_size : 0;
+	pthread_mutex_unlock(&a->lock);
+	if (old_fd >= 0)
+		close(old_fd);
+	free(old_path);
+	pthread_mutex_lock(&a->lock);
+}
+
 static void *writer(void *arg)
 {
 	struct audit *a = arg;
@@ -322,8 +371,12 @@ static void *writer(void *arg)
 	ev = malloc(sizeof(*ev));
 	pthread_mutex_lock(&a->lock);
 	for (;;) {
-		while (!a->stop && !a->reopen && a->taken == a->queued)
+		while (!a->stop && !a->reopen && !a->next_set && a->taken == a->queued)
 			pthread_cond_wait(&a->wake, &a->lock);
+		if (a->next_set) {
+			writer_take_next(a);
+			continue;
+		}
 		reopen = a->reopen;
 		a->reopen = false;
 		if (a->taken == a->queued && !reopen)
@@ -370,6 +423,8 @@ int audit_open(const char *path, uint64_t max_bytes, unsigned int keep_files,
 	if (!a)
 		return -ENOMEM;
 	a->fd = -1;
+	a->next_fd = -1;
+	a->enabled = true;
 	a->max_bytes = max_bytes;
 	a->keep = keep_files;
 	a->path = strdup(path);
@@ -417,6 +472,8 @@ int audit_event(struct audit *a, const struct audit_event *ev)
 	if ((unsigned int)ev->kind >= AUDIT_KIND_MAX)
 		return -EINVAL;
 	pthread_mutex_lock(&a->lock);
+	if (!a->enabled)
+		goto out;	/* the log was turned off by a reload */
 	if (a->queued - a->taken >= AUDIT_RING_SIZE) {
 		a->dropped++;
 		err = -ENOSPC;
@@ -482,6 +539,55 @@ void audit_reopen(struct audit *a)
 	pthread_mutex_unlock(&a->lock);
 }
 
+int audit_configure(struct audit *a, const char *path, uint64_t max_bytes,
+		    unsigned int keep_files)
+{
+	char *copy = NULL;
+	int fd = -1;
+
+	/* The new file opens here, so that a bad path is the caller's error
+	 * and the running log stays. */
+	if (path && path[0]) {
+		copy = strdup(path);
+		if (!copy)
+			return -ENOMEM;
+		fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+		if (fd < 0) {
+			int err = -errno;
+
+			free(copy);
+			return err;
+		}
+	}
+	/* What was queued before goes to the old file. */
+	audit_flush(a, 1000);
+	pthread_mutex_lock(&a->lock);
+	if (a->next_set) {	/* a change the writer has not taken yet */
+		if (a->next_fd >= 0)
+			close(a->next_fd);
+		free(a->next_path);
+	}
+	a->next_set = true;
+	a->next_fd = fd;
+	a->next_path = copy;
+	a->next_max = max_bytes;
+	a->next_keep = keep_files;
+	a->enabled = fd >= 0;
+	pthread_cond_signal(&a->wake);
+	pthread_mutex_unlock(&a->lock);
+	return 0;
+}
+
+bool audit_enabled(struct audit *a)
+{
+	bool on;
+
+	pthread_mutex_lock(&a->lock);
+	on = a->enabled;
+	pthread_mutex_unlock(&a->lock);
+	return on;
+}
+
 void audit_close(struct audit *a)
 {
 	if (!a)
@@ -496,6 +602,9 @@ void audit_close(struct audit *a)
 	pthread_mutex_destroy(&a->lock);
 	if (a->fd >= 0)
 		close(a->fd);
+	if (a->next_fd >= 0)
+		close(a->next_fd);
+	free(a->next_path);
 	free(a->ring);
 	free(a->path);
 	free(a);

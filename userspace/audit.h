@@ -35,8 +35,10 @@ enum audit_state {
 #define AUDIT_MAX_KEYS 16
 #define AUDIT_ZONE_MAX 256
 #define AUDIT_DETAIL_MAX 160
-/* The longest line: 16 keys in each of the five key arrays, every byte of
- * zone and detail escaped as \u00XX; about 7.5 KiB. */
+#define AUDIT_DIGEST_MAX 64	/* SHA-384 is the longest DS digest in use */
+/* The longest line: 16 keys in each of the four key arrays of a DS event
+ * with 64-byte digests (a DNSKEY event has five shorter arrays), every
+ * byte of zone and detail escaped as \u00XX; about 14 KiB. */
 #define AUDIT_LINE_MAX 16384
 
 /**
@@ -45,12 +47,16 @@ enum audit_state {
  * @algorithm:   DNSSEC algorithm number.
  * @digest_type: DS/CDS digest type; 0 for DNSKEYs.
  * @flags:       DNSKEY flags (257 KSK, 256 ZSK, +128 REVOKE); 0 for DS.
+ * @digest_len:  DS/CDS digest length (0: none shown; DNSKEYs).
+ * @digest:      the digest, written in hex as "digest".
  */
 struct audit_key {
 	uint16_t tag;
 	uint8_t algorithm;
 	uint8_t digest_type;
 	uint16_t flags;
+	uint8_t digest_len;
+	uint8_t digest[AUDIT_DIGEST_MAX];
 };
 
 /** struct audit_keyset - up to AUDIT_MAX_KEYS keys (the rest is cut, @cut set). */
@@ -138,6 +144,23 @@ int audit_format(const struct audit_event *ev, char *out, size_t size);
 
 /** audit_kind_name() - "dnskey_changed"..., or NULL. */
 const char *audit_kind_name(enum audit_kind kind);
+
+/**
+ * audit_configure() - a reload changed the log's file or bounds: events
+ * queued so far are written to the old file first, later ones to @path.
+ * @a:          the log.
+ * @path:       the file (opened, created 0640, by this call); NULL or ""
+ *              turns the log off: events are ignored until a later call
+ *              gives a file again.
+ * @max_bytes, @keep_files: as for audit_open().
+ * Return: 0, or -errno when @path cannot be opened (the log goes on as
+ * before), -ENOMEM.
+ */
+int audit_configure(struct audit *a, const char *path, uint64_t max_bytes,
+		    unsigned int keep_files);
+
+/** audit_enabled() - false while a reload has turned the log off. */
+bool audit_enabled(struct audit *a);
 
 /** audit_close() - write what is queued, stop the writer, close; NULL is fine. */
 void audit_close(struct audit *a);

@@ -15,6 +15,7 @@ struct cache_entry {
 	uint32_t hash;
 	uint32_t lifetime;
 	uint64_t stored;		/* monotonic seconds */
+	uint64_t id;			/* unique per cache_put() */
 	struct cache_key key;
 	uint8_t kind;
 	uint8_t security;
@@ -29,6 +30,7 @@ struct cache {
 	size_t nbuckets;		/* power of two */
 	struct cache_entry *head, *tail;
 	struct cache_stats st;
+	uint64_t last_id;		/* of the latest entry stored */
 };
 
 /* What an entry costs: the struct, the message, its malloc header. */
@@ -284,6 +286,7 @@ int cache_put(struct cache *cache, const struct cache_key *key,
 	memcpy(e->wire, wire, len);
 
 	pthread_mutex_lock(&cache->lock);
+	e->id = ++cache->last_id;
 	old = cache_find(cache, key, hash);
 	if (old)
 		cache_remove(cache, old);
@@ -301,6 +304,13 @@ int cache_put(struct cache *cache, const struct cache_key *key,
 int cache_get(struct cache *cache, const struct cache_key *key, uint64_t now,
 	      uint8_t *buf, size_t cap, struct cache_hit *hit)
 {
+	return cache_get_unless(cache, key, now, 0, 0, buf, cap, hit);
+}
+
+int cache_get_unless(struct cache *cache, const struct cache_key *key,
+		     uint64_t now, uint64_t have_id, uint32_t have_ttl,
+		     uint8_t *buf, size_t cap, struct cache_hit *hit)
+{
 	uint32_t hash = cache_hash(key);
 	struct cache_entry *e;
 	int ret = 0;
@@ -317,16 +327,20 @@ int cache_get(struct cache *cache, const struct cache_key *key, uint64_t now,
 		ret = -ENOENT;
 		goto out;
 	}
-	if (e->wire_len > cap) {
+	hit->ttl_left = (uint32_t)(e->stored + e->lifetime - now);
+	/* The caller's copy of this very entry at this TTL will do. */
+	hit->copied = e->id != have_id || hit->ttl_left != have_ttl;
+	if (hit->copied && e->wire_len > cap) {
 		ret = -ENOSPC;
 		goto out;
 	}
-	memcpy(buf, e->wire, e->wire_len);
+	if (hit->copied)
+		memcpy(buf, e->wire, e->wire_len);
+	hit->id = e->id;
 	hit->kind = e->kind;
 	hit->security = e->security;
 	hit->ede = e->ede;
 	hit->age = (uint32_t)(now - e->stored);
-	hit->ttl_left = (uint32_t)(e->stored + e->lifetime - now);
 	hit->len = e->wire_len;
 	lru_unlink(cache, e);
 	lru_push_front(cache, e);

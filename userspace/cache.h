@@ -112,7 +112,10 @@ struct cache_stats {
  * @kind, @security, @ede: as stored (@ede is 0xffff for none).
  * @age:       seconds since the entry was stored.
  * @ttl_left:  seconds until it expires (> 0); answer TTLs are set to it.
- * @len:       message length copied.
+ * @len:       message length (copied, unless @copied is false).
+ * @id:        the entry's identity: unique to each cache_put(), so equal
+ *             ids mean the same stored message.
+ * @copied:    the message was copied out (cache_get_unless() may skip it).
  */
 struct cache_hit {
 	enum cache_kind kind;
@@ -121,6 +124,8 @@ struct cache_hit {
 	uint32_t age;
 	uint32_t ttl_left;
 	size_t len;
+	uint64_t id;
+	bool copied;
 };
 
 /**
@@ -171,6 +176,19 @@ int cache_put(struct cache *cache, const struct cache_key *key,
  */
 int cache_get(struct cache *cache, const struct cache_key *key, uint64_t now,
 	      uint8_t *buf, size_t cap, struct cache_hit *hit);
+
+/**
+ * cache_get_unless() - cache_get(), except that the message is not copied
+ * (@hit->copied false) when the entry found is @have_id with @have_ttl
+ * seconds left: the caller already holds what it built from that entry
+ * at that TTL. Expiry, LRU order and counters as cache_get().
+ * @have_id: an id from an earlier @hit->id, or 0 for none (ids start at 1).
+ * @have_ttl: the @hit->ttl_left that went with it.
+ * Other parameters and return value: cache_get().
+ */
+int cache_get_unless(struct cache *cache, const struct cache_key *key,
+		     uint64_t now, uint64_t have_id, uint32_t have_ttl,
+		     uint8_t *buf, size_t cap, struct cache_hit *hit);
 
 /** cache_flush() - remove every entry. Return: how many were removed. */
 size_t cache_flush(struct cache *cache);

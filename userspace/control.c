@@ -16,6 +16,7 @@
 
 #include "control.h"
 #include "kernel.h"
+#include "proof_daemon.h"
 #include "dns/name.h"
 #include "dns/rr.h"
 #include "dnssec/anchor.h"
@@ -200,7 +201,7 @@ static int do_stats(struct control *ctl, const char *req, struct jbuf *b)
 		jb_printf(b, ",\"up\":%s,\"srtt_ms\":%u,\"rttvar_ms\":%u,\"rto_ms\":%u,"
 			  "\"fails\":%u,\"sent\":%llu,\"received\":%llu,"
 			  "\"timeouts\":%llu,\"errors\":%llu,\"dropped_mismatch\":%llu,"
-			  "\"truncated\":%llu}",
+			  "\"truncated\":%llu,\"connections\":%llu}",
 			  ui[i].up ? "true" : "false", ui[i].srtt_ms, ui[i].rttvar_ms,
 			  ui[i].rto_ms, ui[i].fails,
 			  (unsigned long long)ui[i].st.sent,
@@ -208,7 +209,8 @@ static int do_stats(struct control *ctl, const char *req, struct jbuf *b)
 			  (unsigned long long)ui[i].st.timeouts,
 			  (unsigned long long)ui[i].st.errors,
 			  (unsigned long long)ui[i].st.mismatched,
-			  (unsigned long long)ui[i].st.truncated);
+			  (unsigned long long)ui[i].st.truncated,
+			  (unsigned long long)ui[i].st.connections);
 	}
 	jb_printf(b, "]");
 	/* The XDP program's counters, when the daemon has the maps open. */
@@ -682,6 +684,42 @@ static int do_zone_show(struct control *ctl, const char *req, struct jbuf *b)
 	return err;
 }
 
+/* The proof pack of an answer (docs/proof-pack.md): the pack whatever
+ * the verdict, which says whether it proves anything. */
+static int do_proof(struct control *ctl, const char *req, struct jbuf *b)
+{
+	struct proof_daemon_result pr;
+	uint8_t name[DNS_NAME_MAXLEN];
+	char type[16];
+	int qtype, err;
+
+	err = req_name(ctl, req, name);
+	if (err)
+		return err;
+	if (!req_get(req, "type", type, sizeof(type)) ||
+	    (qtype = dns_type_from_text(type)) < 0)
+		return ctl_fail(ctl, XDPDNS_ESYNTAX, "\"type\" must be an RR type");
+	err = proof_daemon_build(ctl->srv, name, (uint16_t)qtype, &pr, ctl->errmsg,
+				 sizeof(ctl->errmsg));
+	if (err)
+		return err;
+	jb_printf(b, "{\"name\":");
+	jb_name(b, name);
+	jb_printf(b, ",\"type\":");
+	jb_str(b, type);
+	jb_printf(b, ",\"verdict\":\"%s\",\"reason\":", val_status_name(pr.res.status));
+	jb_str(b, pr.res.reason);
+	if (pr.res.status != VAL_SECURE && pr.res.ede)
+		jb_printf(b, ",\"ede\":%u", pr.res.ede);
+	jb_printf(b, ",\"daemon\":");
+	jb_str(b, pr.daemon);
+	jb_printf(b, ",\"pack\":");
+	jb_str(b, pr.pack);
+	jb_printf(b, "}");
+	proof_daemon_result_free(&pr);
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	control_fn fn;
@@ -701,6 +739,7 @@ static const struct {
 	{ "nta-remove", do_nta_remove, "remove a runtime NTA (\"name\")" },
 	{ "zone-list", do_zone_list, "the zone inventory" },
 	{ "zone-show", do_zone_show, "one zone of the inventory (\"name\")" },
+	{ "proof", do_proof, "proof pack of an answer (\"name\", \"type\")" },
 	{ "help", do_help, "this list" },
 };
 
@@ -755,10 +794,10 @@ int control_handle_line(struct control *ctl, const char *line, char **out)
 	return 0;
 }
 
-int control_new(struct server *srv, const char *path, struct control **out)
+/* Bind (0600, parent directory created 0700) and listen on @path. */
+static int control_listen(const char *path)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	struct control *ctl;
 	char dir[108], *slash;
 	mode_t old;
 	int fd, err;
@@ -794,6 +833,17 @@ int control_new(struct server *srv, const char *path, struct control **out)
 		close(fd);
 		return err;
 	}
+	return fd;
+}
+
+int control_new(struct server *srv, const char *path, struct control **out)
+{
+	struct control *ctl;
+	int fd;
+
+	fd = control_listen(path);
+	if (fd < 0)
+		return fd;
 	ctl = calloc(1, sizeof(*ctl));
 	if (!ctl) {
 		close(fd);
@@ -804,6 +854,23 @@ int control_new(struct server *srv, const char *path, struct control **out)
 	ctl->fd = fd;
 	strcpy(ctl->path, path);
 	*out = ctl;
+	return 0;
+}
+
+int control_move(struct control *ctl, const char *path)
+{
+	int fd;
+
+	if (!strcmp(path, ctl->path))
+		return 0;
+	/* The new socket first: on failure the old one keeps serving. */
+	fd = control_listen(path);
+	if (fd < 0)
+		return fd;
+	close(ctl->fd);
+	unlink(ctl->path);
+	ctl->fd = fd;
+	strcpy(ctl->path, path);
 	return 0;
 }
 

@@ -20,6 +20,18 @@ struct control;
  */
 int control_new(struct server *srv, const char *path, struct control **out);
 
+/**
+ * control_move() - listen on @path instead (a reload changed the path):
+ * the new socket is bound first, then the old one is closed and
+ * unlinked. A connection being served (the one asking for the reload)
+ * carries on. The listening descriptor changes: poll control_fd() again.
+ * @ctl:  the control socket.
+ * @path: the new path (same rules as control_new()).
+ * Return: 0 (also when @path is the current one), or -errno: then the old
+ * socket stays.
+ */
+int control_move(struct control *ctl, const char *path);
+
 /** control_fd() - the listening descriptor, for the caller's poll loop. */
 int control_fd(const struct control *ctl);
 

@@ -425,6 +425,44 @@ static unsigned int kernel_listen_from_config(const struct config *cfg,
 	return n;
 }
 
+int kernel_listen_update(struct kernel *k, const struct config *cfg)
+{
+	uint16_t ports[CONFIG_MAX_LISTEN], uports[CONFIG_MAX_LISTEN];
+	int family[CONFIG_MAX_LISTEN];
+	uint8_t addrs[CONFIG_MAX_LISTEN][16];
+	unsigned int n, nuports;
+	int lock, ret = 0;
+
+	if (!k)
+		return 0;
+	n = kernel_listen_from_config(cfg, family, addrs, ports, uports, &nuports);
+	k->nlisten = n;
+	memcpy(k->listen_family, family, n * sizeof(family[0]));
+	memcpy(k->listen_addr, addrs, n * sizeof(addrs[0]));
+	memcpy(k->listen_port, ports, n * sizeof(ports[0]));
+	/* The program's quick port filter is read-only data fixed at load:
+	 * a new port is served by the sockets until a restart. */
+	for (unsigned int i = 0; k->opts.nports && i < nuports; i++) {
+		unsigned int j;
+
+		for (j = 0; j < k->opts.nports && k->ports[j] != uports[i]; j++)
+			;
+		if (j == k->opts.nports)
+			log_warn("reload: port %u is not in xdp_dns's port filter: "
+				 "queries there go to the daemon until a restart",
+				 uports[i]);
+	}
+	if (k->maps.listen_fd < 0)
+		return 0;	/* filled when the first interface opens the maps */
+	lock = kernel_pin_lock(k->pin_dir);
+	if (lock < 0)
+		return lock;
+	ret = kernel_listen_replace(&k->maps, family, (const uint8_t (*)[16])addrs,
+				    ports, n);
+	close(lock);
+	return ret;
+}
+
 /* libbpf's messages (its fallbacks are expected here) at debug level. */
 static int kernel_libbpf_print(enum libbpf_print_level level, const char *fmt,
 			       va_list args)

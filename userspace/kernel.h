@@ -193,6 +193,16 @@ int kernel_start(const struct config *cfg, struct kernel **out, char *err,
 		 size_t errlen);
 
 /**
+ * kernel_listen_update() - a reload changed the listen addresses: make the
+ * listen map hold the explicit ones of @cfg (contract 5: the program
+ * answers nowhere else), and remember them for interfaces attached later.
+ * A port the loaded program's port filter lacks is logged (served by the
+ * sockets until a restart). NULL @k is fine.
+ * Return: 0 or a negative code of the map update.
+ */
+int kernel_listen_update(struct kernel *k, const struct config *cfg);
+
+/**
  * kernel_stop() - on exit: detach unless @keep_attached, then free. The
  * maps stay pinned either way, so that a restarted daemon reuses them and,
  * with @keep_attached, the kernel keeps answering from the cache

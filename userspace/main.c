@@ -17,11 +17,13 @@
 #include "audit.h"
 #include "control.h"
 #include "daemon_metrics.h"
+#include "daemon_reload.h"
 #include "ifwatch.h"
 #include "kernel.h"
 #include "log.h"
 #include "metrics.h"
 #include "server.h"
+#include "trust.h"
 #include "trust_audit.h"
 #include "zones.h"
 #include "util/error.h"
@@ -34,6 +36,9 @@ struct daemon_ctx {
 	struct kernel *kern;
 	struct audit *audit;
 	struct daemon_obs obs;		/* what the metrics endpoint reads */
+	struct control *ctl;
+	struct metrics *metrics;	/* NULL when off; a reload may replace it */
+	bool keep_attached;		/* on exit; a reload may change it */
 };
 
 #define ANCHOR_OWNERS_MAX 256
@@ -101,9 +106,10 @@ static struct anchor_digest anchors_prev[ANCHOR_OWNERS_MAX];
 static size_t anchors_nprev;
 
 /* Flush the cached answers below every anchor that a reload adds, removes
- * or changes since the last load; everything else stays cached. */
+ * or changes since the last load; everything else stays cached. @before:
+ * the anchors in force before the reload (for the audit lines). */
 static void anchors_flush_changed(struct server *srv, const struct config *cur,
-				  struct audit *audit)
+				  struct audit *audit, const struct val_anchors *before)
 {
 	static struct anchor_digest b[ANCHOR_OWNERS_MAX];
 	struct anchor_digest *a = anchors_prev;
@@ -124,7 +130,8 @@ static void anchors_flush_changed(struct server *srv, const struct config *cur,
 			if (pass && j < ny)
 				continue;	/* changed: flushed in the first pass */
 			dns_name_to_text(x[i].owner, text, sizeof(text));
-			trust_audit_anchor(audit, x[i].owner, j == ny ?
+			trust_audit_anchor(audit, x[i].owner, before,
+					   trust_installed_anchors(srv), j == ny ?
 					   (pass ? "added on reload" : "removed on reload") :
 					   "changed on reload");
 			log_info("trust anchor for %s changed: %zu cached answers flushed",
@@ -149,6 +156,22 @@ static void anchors_flush_changed(struct server *srv, const struct config *cur,
 	anchors_nprev = nb;
 }
 
+/* Everything but the anchors (daemon_reload.h): what cannot be applied
+ * keeps its running value, in @cfg too. */
+static void daemon_reload_settings(struct daemon_ctx *d, struct config *cfg)
+{
+	struct daemon_live live = { d->srv, d->kern, d->ctl, d->metrics,
+				    d->audit, &d->obs };
+	static struct config run;	/* large: keep it off the stack */
+
+	server_config(d->srv, &run);
+	daemon_reload_restart_only(&run, cfg);
+	daemon_reload_apply(&live, &run, cfg);
+	d->metrics = live.metrics;
+	d->audit = live.audit;
+	d->keep_attached = cfg->keep_attached;
+}
+
 /* SIGHUP and the control "reload" command: read everything again; on any
  * error the running configuration stays. */
 static int daemon_reload(void *arg)
@@ -160,6 +183,7 @@ static int daemon_reload(void *arg)
 	int ret;
 
 	struct val_anchors *anchors = NULL;
+	const struct val_anchors *before;
 
 	ret = config_from_args(&cfg, d->argc, d->argv, &action, err, sizeof(err));
 	if (!ret)
@@ -168,11 +192,12 @@ static int daemon_reload(void *arg)
 		log_error("reload failed, keeping the running configuration: %s", err);
 		return ret;
 	}
-	server_reload(d->srv, &cfg);
+	daemon_reload_settings(d, &cfg);
+	before = trust_installed_anchors(d->srv);
 	ret = server_set_anchors(d->srv, anchors);
 	if (ret)
 		log_error("reload: trust anchors not replaced: %s", xdpdns_strerror(ret));
-	anchors_flush_changed(d->srv, &cfg, d->audit);
+	anchors_flush_changed(d->srv, &cfg, d->audit, before);
 	log_info("configuration reloaded (%u upstreams, %u trust anchor files)",
 		 cfg.upstream_count, cfg.trust_anchor_count);
 	return 0;
@@ -186,12 +211,19 @@ static void log_config(const struct config *cfg)
 		log_info("upstream %s", cfg->upstream[i].text);
 	if (!cfg->upstream_count)
 		log_warn("no upstream configured: every query gets SERVFAIL");
-	if (cfg->trust_anchor_count)
+	if (cfg->anchor_is_default)
+		log_info("DNSSEC validation on, the root's anchors from %s (default)",
+			 cfg->trust_anchor[0]);
+	else if (cfg->trust_anchor_count)
 		log_info("DNSSEC validation on, anchors from %u files",
 			 cfg->trust_anchor_count);
-	else
-		log_warn("no trust anchor: answers are not validated (never AD, "
+	else if (!cfg->validation)
+		log_info("DNSSEC validation off: a plain forwarder (never AD, "
 			 "never in the kernel cache)");
+	else
+		log_warn("no trust anchor (none given, %s absent): answers are not "
+			 "validated (never AD, never in the kernel cache)",
+			 CONFIG_DEFAULT_ANCHOR);
 	if (!cfg->interface_count)
 		log_info("no interface configured: userspace forwarder only, no XDP");
 }
@@ -266,21 +298,14 @@ static int daemon_ifwatch_start(struct daemon_ctx *d, const struct config *cfg,
 static int daemon_metrics_start(struct daemon_ctx *d, const struct config *cfg,
 				struct metrics **out)
 {
-	int ret;
-
-	*out = NULL;
-	if (!cfg->metrics_listen[0])
-		return 0;
+	/* Filled even when off: a reload may start the endpoint. */
 	d->obs.srv = d->srv;
 	d->obs.kern = d->kern;
 	d->obs.audit = d->audit;
-	ret = metrics_new(cfg->metrics_listen, daemon_metrics_render, &d->obs, out);
-	if (ret)
-		return ret;
-	metrics_set_checks(*out, NULL, daemon_ready, &d->obs);
-	log_info("metrics on http://%s/metrics (port %u), /healthz, /readyz",
-		 cfg->metrics_listen, metrics_port(*out));
-	return 0;
+	*out = NULL;
+	if (!cfg->metrics_listen[0])
+		return 0;
+	return daemon_metrics_open(&d->obs, cfg->metrics_listen, out);
 }
 
 int main(int argc, char **argv)
@@ -288,8 +313,6 @@ int main(int argc, char **argv)
 	static struct config cfg;
 	struct daemon_ctx d = { .argc = argc, .argv = argv };
 	struct val_anchors *anchors = NULL;
-	struct control *ctl = NULL;
-	struct metrics *metrics = NULL;
 	struct ifwatch *ifw = NULL;
 	enum config_action action;
 	char err[CONFIG_ERR_LEN];
@@ -319,9 +342,17 @@ int main(int argc, char **argv)
 		val_anchors_free(anchors);
 		printf("xdpdnsd: configuration OK%s%s\n",
 		       cfg.config_file[0] ? ": " : "", cfg.config_file);
+		for (unsigned int i = 0; i < cfg.trust_anchor_count; i++)
+			printf("trust anchors: %s%s\n", cfg.trust_anchor[i],
+			       cfg.anchor_is_default ? " (default)" : "");
+		if (!cfg.trust_anchor_count)
+			printf("DNSSEC validation: %s\n", cfg.validation ?
+			       "none (no trust anchor file; " CONFIG_DEFAULT_ANCHOR
+			       " absent)" : "off");
 		return 0;
 	}
 	log_setup(cfg.log_level, cfg.log_format);
+	d.keep_attached = cfg.keep_attached;
 	raise_fd_limit();
 
 	/* Signals are read from a signalfd in this thread; the workers
@@ -362,14 +393,14 @@ int main(int argc, char **argv)
 		log_error("trust anchors: %s", xdpdns_strerror(ret));
 		goto out;
 	}
-	ret = control_new(d.srv, cfg.control_socket, &ctl);
+	ret = control_new(d.srv, cfg.control_socket, &d.ctl);
 	if (ret) {
 		log_error("control socket %s: %s", cfg.control_socket,
 			  xdpdns_strerror(ret));
 		goto out;
 	}
-	control_set_reload(ctl, daemon_reload, &d);
-	anchors_flush_changed(NULL, &cfg, NULL);	/* remember the anchors loaded */
+	control_set_reload(d.ctl, daemon_reload, &d);
+	anchors_flush_changed(NULL, &cfg, NULL, NULL);	/* remember the anchors loaded */
 	/* The fast path after the sockets are bound: queries passed up while
 	 * an old xdp_dns is replaced find the daemon listening. */
 	ret = kernel_start(&cfg, &d.kern, err, sizeof(err));
@@ -389,7 +420,7 @@ int main(int argc, char **argv)
 		log_error("cannot start workers: %s", xdpdns_strerror(ret));
 		goto out;
 	}
-	ret = daemon_metrics_start(&d, &cfg, &metrics);
+	ret = daemon_metrics_start(&d, &cfg, &d.metrics);
 	if (ret) {
 		log_error("metrics endpoint %s: %s", cfg.metrics_listen,
 			  xdpdns_strerror(ret));
@@ -402,13 +433,15 @@ int main(int argc, char **argv)
 
 	pfd[0].fd = sfd;
 	pfd[0].events = POLLIN;
-	pfd[1].fd = control_fd(ctl);
+	pfd[1].fd = control_fd(d.ctl);
 	pfd[1].events = POLLIN;
 	pfd[2].fd = ifw ? ifwatch_fd(ifw) : -1;	/* poll skips a negative fd */
 	pfd[2].events = POLLIN;
 	for (;;) {
 		struct signalfd_siginfo si;
 
+		/* A reload may have moved the control socket. */
+		pfd[1].fd = control_fd(d.ctl);
 		if (poll(pfd, 3, -1) < 0) {
 			if (errno == EINTR)
 				continue;
@@ -416,7 +449,7 @@ int main(int argc, char **argv)
 			break;
 		}
 		if (pfd[1].revents & POLLIN)
-			control_accept(ctl);
+			control_accept(d.ctl);
 		if (pfd[2].revents & POLLIN) {
 			ret = ifwatch_process(ifw);
 			if (ret < 0)
@@ -440,14 +473,14 @@ int main(int argc, char **argv)
 		}
 	}
 stop:
-	metrics_free(metrics);	/* no scrape reads the server past here */
+	metrics_free(d.metrics);	/* no scrape reads the server past here */
 	server_stop(d.srv);
 out:
-	control_free(ctl);
+	control_free(d.ctl);
 	ifwatch_free(ifw);
 	if (d.srv)
 		d.srv->kmaps = NULL;
-	kernel_stop(d.kern, cfg.keep_attached);
+	kernel_stop(d.kern, d.keep_attached);
 	server_free(d.srv);
 	audit_close(d.audit);
 	if (sfd >= 0)

@@ -15,6 +15,7 @@
 #include "dns/rrset.h"
 #include "log.h"
 #include "resolve.h"
+#include "resolve_memo.h"
 #include "resolve_txn.h"
 #include "upstream.h"
 #include "util/error.h"
@@ -99,22 +100,36 @@ static int waiter_add(struct resolve_txn *t, const struct client *c)
 
 /* --- answers -------------------------------------------------------------- */
 
-/* Build and send an answer; count it by rcode. */
-static void answer_send(struct worker *w, const struct client *c,
-			const struct resolve_answer *a)
+/* Count an answer in @out (by rcode, EDE, TC; @unvalidated: data no
+ * validator looked at) and send it. */
+static void answer_count_send(struct worker *w, const struct client *c,
+			      size_t len, uint16_t ede, bool unvalidated)
+{
+	struct server *srv = w->srv;
+
+	STAT_INC(srv->stats.answers_rcode[dns_hdr_rcode(w->rw->out)]);
+	if (ede < SERVER_EDE_CODES)
+		STAT_INC(srv->stats.ede[ede]);
+	if (dns_hdr_flags(w->rw->out) & DNS_FLAG_TC)
+		STAT_INC(srv->stats.answers_truncated);
+	if (unvalidated)
+		STAT_INC(srv->stats.unvalidated);
+	server_send(w, c, w->rw->out, len);
+}
+
+/* Build an answer into @w->rw->out with the EDNS size @udp_size, count
+ * and send it. Return: its length if built from @a, 0 if a SERVFAIL went
+ * instead (or nothing). */
+static size_t answer_build_send(struct worker *w, const struct client *c,
+				const struct resolve_answer *a, uint16_t udp_size)
 {
 	/* A message we cannot rebuild: tell the client, never crash. */
 	static const struct resolve_answer fail = {
 		.rcode = DNS_RCODE_SERVFAIL, .ede = DNS_EDE_OTHER,
 		.ede_text = "answer could not be built" };
 	const struct resolve_answer *sent = a;
-	struct server *srv = w->srv;
-	uint16_t udp_size, ede;
 	int len;
 
-	pthread_rwlock_rdlock(&srv->cfg_lock);
-	udp_size = srv->cfg.edns_udp_size;
-	pthread_rwlock_unlock(&srv->cfg_lock);
 	len = resolve_answer_build(c, a, udp_size, w->rw->out, sizeof(w->rw->out));
 	if (len < 0) {
 		sent = &fail;
@@ -122,17 +137,28 @@ static void answer_send(struct worker *w, const struct client *c,
 		len = resolve_answer_build(c, &fail, udp_size, w->rw->out,
 					   sizeof(w->rw->out));
 		if (len < 0)
-			return;
+			return 0;
 	}
-	STAT_INC(srv->stats.answers_rcode[dns_hdr_rcode(w->rw->out)]);
-	ede = resolve_answer_ede(c, sent);
-	if (ede < SERVER_EDE_CODES)
-		STAT_INC(srv->stats.ede[ede]);
-	if (dns_hdr_flags(w->rw->out) & DNS_FLAG_TC)
-		STAT_INC(srv->stats.answers_truncated);
-	if (a->msg && a->security == CACHE_SEC_UNCHECKED)
-		STAT_INC(srv->stats.unvalidated);
-	server_send(w, c, w->rw->out, (size_t)len);
+	answer_count_send(w, c, (size_t)len, resolve_answer_ede(c, sent),
+			  a->msg && a->security == CACHE_SEC_UNCHECKED);
+	return sent == a ? (size_t)len : 0;
+}
+
+static uint16_t answer_udp_size(struct server *srv)
+{
+	uint16_t udp_size;
+
+	pthread_rwlock_rdlock(&srv->cfg_lock);
+	udp_size = srv->cfg.edns_udp_size;
+	pthread_rwlock_unlock(&srv->cfg_lock);
+	return udp_size;
+}
+
+/* Build and send an answer; count it by rcode. */
+static void answer_send(struct worker *w, const struct client *c,
+			const struct resolve_answer *a)
+{
+	answer_build_send(w, c, a, answer_udp_size(w->srv));
 }
 
 /* A reply built from the query header alone (FORMERR, NOTIMP...). */
@@ -157,7 +183,7 @@ static void txn_start_attempt(struct worker *w, struct resolve_txn *t);
 void resolve_txn_attempt_close(struct worker *w, struct resolve_txn *t)
 {
 	upstream_attempt_close(w, &t->att);
-	upstream_dot_cancel(w, &t->dp);
+	upstream_conn_cancel(w, &t->cp);
 }
 
 struct cache_policy resolve_policy(struct server *srv, uint32_t *timeout_ms)
@@ -331,18 +357,19 @@ static void txn_start_attempt(struct worker *w, struct resolve_txn *t)
 		}
 		t->qlen = (size_t)len;
 		t->att.owner = t;
-		if (up.tls) {
-			/* RFC 7858: over the worker's reused TLS connection;
-			 * never in clear text to a TLS upstream. */
-			t->dp.owner = t;
-			t->att.transport = UPSTREAM_TLS;
+		if (up.tls || t->force_tcp) {
+			/* The worker's reused, pipelined connection: TLS
+			 * (RFC 7858; never in clear text to a TLS upstream)
+			 * or TCP after a truncated answer (RFC 7766 5, 6.2.1). */
+			t->cp.owner = t;
+			t->att.transport = up.tls ? UPSTREAM_TLS : UPSTREAM_TCP;
 			t->att.sent_ms = now;
-			err = upstream_dot_send(w, (unsigned int)idx, &up, &t->dp,
-						t->query, t->qlen);
-		} else
-			err = upstream_attempt_start(w, &t->att,
-						     t->force_tcp ? UPSTREAM_TCP : UPSTREAM_UDP,
-						     &up, t->query, t->qlen);
+			err = upstream_conn_send(w, (unsigned int)idx, &up, &t->cp,
+						 t->query, t->qlen);
+			t->qid = t->cp.id;	/* unique on the connection */
+		} else {
+			err = upstream_attempt_start(w, &t->att, &up, t->query, t->qlen);
+		}
 		if (!err)
 			break;
 		upstream_report(srv->ups, (unsigned int)idx, err, 0, now);
@@ -420,10 +447,6 @@ void resolve_io_event(struct worker *w, struct io_handle *h, uint32_t events)
 			 * count, keep waiting for the real answer. */
 			upstream_count(srv->ups, (unsigned int)t->up_idx,
 				       UPSTREAM_MISMATCHED);
-			if (att->transport != UPSTREAM_UDP) {
-				txn_attempt_failed(w, t, -EPROTO);
-				return;
-			}
 			continue;
 		}
 		txn_accepted(w, t, wire, len);
@@ -431,15 +454,17 @@ void resolve_io_event(struct worker *w, struct io_handle *h, uint32_t events)
 	}
 }
 
-void resolve_dot_answer(struct worker *w, void *owner, const uint8_t *msg,
-			size_t len)
+void resolve_conn_answer(struct worker *w, void *owner, const uint8_t *msg,
+			 size_t len)
 {
 	struct resolve_txn *t = owner;
 
+	/* A query moved to a new connection may have a new ID there. */
+	t->qid = t->cp.id;
 	if (upstream_response_check(&w->rw->up, msg, len, t->qid, t->key.ck.name,
 				    t->key.ck.qtype, t->key.ck.qclass)) {
-		/* Over an authenticated channel a wrong answer is a broken
-		 * upstream: count it and move on. */
+		/* Off-path forgers cannot inject into a TCP or TLS stream: a
+		 * wrong answer there is a broken upstream; count, move on. */
 		upstream_count(w->srv->ups, (unsigned int)t->up_idx,
 			       UPSTREAM_MISMATCHED);
 		txn_attempt_failed(w, t, -EPROTO);
@@ -448,7 +473,7 @@ void resolve_dot_answer(struct worker *w, void *owner, const uint8_t *msg,
 	txn_accepted(w, t, msg, len);
 }
 
-void resolve_dot_failed(struct worker *w, void *owner, int err)
+void resolve_conn_failed(struct worker *w, void *owner, int err)
 {
 	txn_attempt_failed(w, owner, err);
 }
@@ -460,15 +485,32 @@ static bool answer_from_cache(struct worker *w, const struct client *c)
 {
 	struct server *srv = w->srv;
 	struct resolve_worker *rw = w->rw;
+	uint16_t udp_size = answer_udp_size(srv);
+	struct resolve_memo_slot *slot;
 	struct cache_key key;
 	struct cache_hit hit;
 	struct dns_msg *msg = &rw->up;
+	uint64_t have_id;
+	uint32_t have_ttl;
+	size_t len;
 
+	/* The answer built last time from the same entry at the same TTL
+	 * for the same question and client shape: the message is not even
+	 * copied out of the cache then. */
+	slot = resolve_memo_find(rw->memo, c, udp_size, &have_id, &have_ttl);
 	cache_key_init(&key, c->qname, c->qtype, c->qclass, c->do_bit);
-	if (cache_get(srv->cache, &key, server_now_ms() / 1000, rw->cache_buf,
-		      sizeof(rw->cache_buf), &hit))
+	if (cache_get_unless(srv->cache, &key, c->arrived_ms / 1000, have_id,
+			     have_ttl, rw->cache_buf, sizeof(rw->cache_buf), &hit))
 		return false;
 	STAT_INC(srv->stats.answers_from_cache);
+	if (!hit.copied) {
+		uint16_t ede;
+
+		len = resolve_memo_answer(slot, c, rw->out, &ede);
+		answer_count_send(w, c, len, ede,
+				  hit.security == CACHE_SEC_UNCHECKED);
+		return true;
+	}
 	if (hit.kind == CACHE_KIND_FAILURE) {
 		struct resolve_answer a = { .rcode = DNS_RCODE_SERVFAIL,
 					    .ede = hit.ede != RESOLVE_NO_EDE ?
@@ -486,13 +528,28 @@ static bool answer_from_cache(struct worker *w, const struct client *c)
 					    .security = hit.security,
 					    .ttl = hit.ttl_left };
 
-		answer_send(w, c, &a);
+		len = answer_build_send(w, c, &a, udp_size);
+		if (len)
+			resolve_memo_store(slot, c, udp_size, hit.id, hit.ttl_left,
+					   resolve_answer_ede(c, &a), rw->out, len);
 	}
 	return true;
 }
 
+void resolve_txn_list(struct resolve_table *table, struct resolve_txn *t,
+		      const struct resolve_key *key, uint32_t hash, struct worker *w)
+{
+	t->key = *key;
+	t->hash = hash;
+	t->owner = w;
+	t->listed = true;
+	t->hnext = table->buckets[hash % TABLE_BUCKETS];
+	table->buckets[hash % TABLE_BUCKETS] = t;
+	table->count++;
+}
+
 /* Common fields of a new transaction, and the owner's list. The caller
- * has set key, hash, owner and listed (under the table lock). */
+ * has listed it (resolve_txn_list()). */
 void resolve_txn_setup(struct worker *w, struct resolve_txn *t)
 {
 	uint32_t timeout_ms;
@@ -509,20 +566,48 @@ void resolve_txn_setup(struct worker *w, struct resolve_txn *t)
 	w->rw->txns = t;
 }
 
+/* The configured bound of client queries in flight per worker. */
+static uint32_t inflight_limit(struct server *srv)
+{
+	uint32_t n;
+
+	pthread_rwlock_rdlock(&srv->cfg_lock);
+	n = srv->cfg.max_inflight;
+	pthread_rwlock_unlock(&srv->cfg_lock);
+	return n;
+}
+
+/* The transaction in flight for @key, if any; table lock held. */
+static struct resolve_txn *txn_find(struct resolve_table *table,
+				    const struct resolve_key *key, uint32_t hash)
+{
+	struct resolve_txn *t;
+
+	for (t = table->buckets[hash % TABLE_BUCKETS]; t; t = t->hnext)
+		if (t->hash == hash && resolve_key_equal(&t->key, key))
+			return t;
+	return NULL;
+}
+
+/* A new listed transaction goes upstream. */
+static void txn_begin(struct worker *w, struct resolve_txn *t)
+{
+	resolve_txn_setup(w, t);
+	t->started = true;
+	txn_start_attempt(w, t);
+}
+
 static void resolve_query(struct worker *w, struct client *c)
 {
 	struct server *srv = w->srv;
 	struct resolve_table *table = srv->table;
-	struct resolve_key key;
+	struct resolve_key key = { .internal = false };
 	struct resolve_txn *t;
-	uint32_t max_inflight;
+	uint32_t hash;
 
 	if (answer_from_cache(w, c))
 		return;
-	pthread_rwlock_rdlock(&srv->cfg_lock);
-	max_inflight = srv->cfg.max_inflight;
-	pthread_rwlock_unlock(&srv->cfg_lock);
-	if (__atomic_load_n(&w->inflight, __ATOMIC_RELAXED) >= max_inflight) {
+	if (__atomic_load_n(&w->inflight, __ATOMIC_RELAXED) >= inflight_limit(srv)) {
 		struct resolve_answer a = { .rcode = DNS_RCODE_SERVFAIL,
 					    .ede = DNS_EDE_OTHER,
 					    .ede_text = "too many queries in flight",
@@ -534,23 +619,22 @@ static void resolve_query(struct worker *w, struct client *c)
 	}
 	cache_key_init(&key.ck, c->qname, c->qtype, c->qclass, c->do_bit);
 	key.cd = (c->flags & DNS_FLAG_CD) != 0;
-	uint32_t hash = resolve_key_hash(&key);
+	hash = resolve_key_hash(&key);
 
 	__atomic_fetch_add(&w->inflight, 1, __ATOMIC_RELAXED);
 	pthread_mutex_lock(&table->lock);
-	for (t = table->buckets[hash % TABLE_BUCKETS]; t; t = t->hnext) {
-		if (t->hash == hash && resolve_key_equal(&t->key, &key)) {
-			/* Coalesce: one upstream query answers both. */
-			int err = waiter_add(t, c);
+	t = txn_find(table, &key, hash);
+	if (t) {
+		/* Coalesce: one upstream query answers both. */
+		int err = waiter_add(t, c);
 
-			pthread_mutex_unlock(&table->lock);
-			if (err) {
-				__atomic_fetch_sub(&w->inflight, 1, __ATOMIC_RELAXED);
-				return;
-			}
-			STAT_INC(srv->stats.coalesced);
+		pthread_mutex_unlock(&table->lock);
+		if (err) {
+			__atomic_fetch_sub(&w->inflight, 1, __ATOMIC_RELAXED);
 			return;
 		}
+		STAT_INC(srv->stats.coalesced);
+		return;
 	}
 	t = calloc(1, sizeof(*t));
 	if (!t || waiter_add(t, c)) {
@@ -559,18 +643,36 @@ static void resolve_query(struct worker *w, struct client *c)
 		__atomic_fetch_sub(&w->inflight, 1, __ATOMIC_RELAXED);
 		return;
 	}
-	t->key = key;
-	t->hash = hash;
-	t->owner = w;
-	t->listed = true;
-	t->hnext = table->buckets[hash % TABLE_BUCKETS];
-	table->buckets[hash % TABLE_BUCKETS] = t;
-	table->count++;
+	resolve_txn_list(table, t, &key, hash, w);
 	pthread_mutex_unlock(&table->lock);
+	txn_begin(w, t);
+}
 
-	resolve_txn_setup(w, t);
-	t->started = true;
-	txn_start_attempt(w, t);
+void resolve_probe(struct worker *w, const uint8_t *name, uint16_t qtype)
+{
+	struct server *srv = w->srv;
+	struct resolve_table *table = srv->table;
+	struct resolve_key key = { .internal = false };
+	struct resolve_txn *t;
+	struct cache_hit hit;
+	uint32_t hash;
+
+	cache_key_init(&key.ck, name, qtype, DNS_CLASS_IN, true);
+	if (!cache_get(srv->cache, &key.ck, server_now_ms() / 1000, w->rw->cache_buf,
+		       sizeof(w->rw->cache_buf), &hit))
+		return;
+	/* The daemon's own questions yield to its clients'. */
+	if (__atomic_load_n(&w->inflight, __ATOMIC_RELAXED) >= inflight_limit(srv) / 2)
+		return;
+	hash = resolve_key_hash(&key);
+	pthread_mutex_lock(&table->lock);
+	if (txn_find(table, &key, hash) || !(t = calloc(1, sizeof(*t)))) {
+		pthread_mutex_unlock(&table->lock);
+		return;
+	}
+	resolve_txn_list(table, t, &key, hash, w);
+	pthread_mutex_unlock(&table->lock);
+	txn_begin(w, t);
 }
 
 int resolve_client_query(struct worker *w, struct client *c,
@@ -610,7 +712,9 @@ int resolve_client_query(struct worker *w, struct client *c,
 	memcpy(c->qname, q->name, q->name_len);
 	c->qtype = q->qtype;
 	c->qclass = q->qclass;
-	c->arrived_ms = server_now_ms();
+	/* Readers that took a batch stamp it once for all of it. */
+	if (!c->arrived_ms)
+		c->arrived_ms = server_now_ms();
 	if (msg->has_opt && msg->edns.version != 0) {
 		/* RFC 6891 6.1.3: BADVERS, with our highest version (0). */
 		struct resolve_answer a = { .rcode = DNS_RCODE_BADVERS,
@@ -640,6 +744,11 @@ int resolve_worker_new(struct worker *w)
 
 	if (!rw)
 		return -ENOMEM;
+	rw->memo = resolve_memo_new();
+	if (!rw->memo) {
+		free(rw);
+		return -ENOMEM;
+	}
 	dns_msg_init(&rw->msg);
 	dns_msg_init(&rw->up);
 	w->rw = rw;
@@ -663,9 +772,10 @@ void resolve_worker_free(struct worker *w)
 		resolve_txn_attempt_close(w, t);
 		resolve_txn_free(t);
 	}
-	upstream_dot_close_all(w);
+	upstream_conn_close_all(w);
 	dns_msg_release(&rw->msg);
 	dns_msg_release(&rw->up);
+	resolve_memo_free(rw->memo);
 	free(rw);
 	w->rw = NULL;
 }

@@ -34,7 +34,7 @@ size_t resolve_table_count(struct resolve_table *table);
 
 /**
  * resolve_worker_new() - per-worker state (parse buffers, the list of
- * transactions the worker owns).
+ * transactions the worker owns, the memo of cache-hit answers).
  * Return: 0 or -ENOMEM.
  */
 int resolve_worker_new(struct worker *w);
@@ -49,7 +49,8 @@ void resolve_worker_free(struct worker *w);
  * resolve_client_query() - handle one query from a client.
  * @w:    the receiving worker.
  * @c:    the client's transport fields (worker, tcp, fd, peer or TCP slot)
- *        already set; the DNS fields are filled here.
+ *        already set, and @c->arrived_ms when the reader stamped it (0:
+ *        stamped here); the DNS fields are filled here.
  * @wire: the query.
  * @len:  its length.
  *
@@ -64,6 +65,17 @@ void resolve_worker_free(struct worker *w);
  */
 int resolve_client_query(struct worker *w, struct client *c,
 			 const uint8_t *wire, size_t len);
+
+/**
+ * resolve_probe() - resolve and validate @name/@qtype (DO=1, CD=0) for the
+ * daemon itself, with no client waiting: the answer is cached and noted
+ * like any other. Nothing happens when it is cached, already in flight,
+ * or the worker is at its limit of queries in flight.
+ * @w:     the worker that will own the query.
+ * @name:  the owner (wire form).
+ * @qtype: the type.
+ */
+void resolve_probe(struct worker *w, const uint8_t *name, uint16_t qtype);
 
 /**
  * resolve_io_event() - readiness of an upstream socket (IO_UPSTREAM).

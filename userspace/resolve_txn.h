@@ -17,7 +17,6 @@
 #define TABLE_BUCKETS 4096
 #define MAX_ATTEMPTS 6		/* upstream attempts per query, all upstreams */
 #define MAX_FETCHES 40		/* DS/DNSKEY fetches to validate one answer */
-#define CHAIN_MAX_AGE_MS 300000	/* worker chains start afresh this often */
 
 /*
  * What identifies a resolution in flight. @internal marks the DS/DNSKEY
@@ -48,7 +47,7 @@ struct resolve_txn {
 	uint64_t deadline;		/* ms: the clients' answers are due */
 	uint64_t attempt_deadline;
 	struct upstream_attempt att;
-	struct dot_pending dp;		/* the attempt when over TLS */
+	struct upstream_pending cp;	/* the attempt when over TCP or TLS */
 	int up_idx;
 	uint32_t tried;
 	unsigned int attempts;
@@ -79,6 +78,7 @@ struct resolve_worker {
 	struct dns_msg msg;		/* client queries */
 	struct dns_msg up;		/* upstream responses */
 	struct resolve_txn *txns;	/* owned transactions */
+	struct resolve_memo *memo;	/* cache-hit answers as built (resolve_memo.h) */
 	uint8_t cache_buf[DNS_MSG_MAXLEN];
 	uint8_t out[DNS_MSG_MAXLEN];
 };
@@ -88,6 +88,9 @@ uint32_t resolve_key_hash(const struct resolve_key *k);
 bool resolve_key_equal(const struct resolve_key *a, const struct resolve_key *b);
 /* The cache bounds in force; @timeout_ms (if not NULL) the query timeout. */
 struct cache_policy resolve_policy(struct server *srv, uint32_t *timeout_ms);
+/* Put @t, owned by @w, in the table under @key; called with the lock held. */
+void resolve_txn_list(struct resolve_table *table, struct resolve_txn *t,
+		      const struct resolve_key *key, uint32_t hash, struct worker *w);
 /* Fill a new transaction's common fields and link it to its owner. */
 void resolve_txn_setup(struct worker *w, struct resolve_txn *t);
 /* Close the current upstream attempt (UDP/TCP socket or DoT queue entry). */

@@ -20,7 +20,7 @@ static struct val_chain *worker_chain(struct worker *w)
 {
 	struct server *srv = w->srv;
 	struct val_anchors *anchors;
-	uint64_t now = server_now_ms();
+	uint32_t ttl_max, negative_ttl_max;
 	unsigned int gen;
 
 	/* RFC 7646 2: an NTA that ran out ends here, for every worker. */
@@ -28,29 +28,36 @@ static struct val_chain *worker_chain(struct worker *w)
 	pthread_rwlock_rdlock(&srv->cfg_lock);
 	anchors = srv->anchors;
 	gen = srv->anchors_gen;
+	ttl_max = srv->cfg.ttl_max;
+	negative_ttl_max = srv->cfg.negative_ttl_max;
 	pthread_rwlock_unlock(&srv->cfg_lock);
-	/* New anchors, or keys held too long (their TTLs run out): afresh. */
-	if (w->chain && (!anchors || w->chain_gen != gen ||
-			 now - w->chain_born > CHAIN_MAX_AGE_MS)) {
+	/* New anchors: afresh. Keys and DS sets otherwise go one by one,
+	 * each when its own TTL runs out (val_chain_add_at()). */
+	if (w->chain && (!anchors || w->chain_gen != gen)) {
 		val_chain_free(w->chain);
 		w->chain = NULL;
 	}
 	if (!w->chain && anchors) {
 		w->chain = val_chain_new(anchors, NULL);
 		w->chain_gen = gen;
-		w->chain_born = now;
 	}
+	/* The caps in force now (SIGHUP may change them) bound what comes in. */
+	if (w->chain)
+		val_chain_set_ttl_caps(w->chain, ttl_max, negative_ttl_max);
 	return w->chain;
 }
 
-/* Give a DS or DNSKEY response to the chain; a full chain starts over. */
+/* Give a DS or DNSKEY response, received now, to the chain; a full chain
+ * drops what has expired, and starts over if that was not enough. */
 static int chain_add(struct val_chain *chain, const uint8_t *wire, size_t len)
 {
-	int err = val_chain_add(chain, wire, len);
+	uint32_t now = (uint32_t)time(NULL);
+	int err = val_chain_add_at(chain, wire, len, now);
 
 	if (err == XDPDNS_ESPACE) {
-		val_chain_clear(chain);
-		err = val_chain_add(chain, wire, len);
+		if (!val_chain_expire(chain, now))
+			val_chain_clear(chain);
+		err = val_chain_add_at(chain, wire, len, now);
 	}
 	return err;
 }
@@ -105,13 +112,7 @@ static int txn_fetch(struct worker *w, struct resolve_txn *t,
 			pthread_mutex_unlock(&table->lock);
 			return -ENOMEM;
 		}
-		s->key = key;
-		s->hash = hash;
-		s->owner = w;
-		s->listed = true;
-		s->hnext = table->buckets[hash % TABLE_BUCKETS];
-		table->buckets[hash % TABLE_BUCKETS] = s;
-		table->count++;
+		resolve_txn_list(table, s, &key, hash, w);
 		pthread_mutex_unlock(&table->lock);
 		resolve_txn_setup(w, s);
 		/* Started from the loop: a synchronous failure must not
@@ -142,9 +143,12 @@ static void txn_validated(struct worker *w, struct resolve_txn *t,
 	struct dns_msg *msg = &t->vmsg;
 	struct cache_policy p = resolve_policy(srv, NULL);
 	struct resolve_answer a = { .msg = msg, .security = sec, .ede = ede };
+	uint8_t probe[DNS_NAME_MAXLEN];
+	const uint8_t *signer;
 	enum cache_kind kind;
 	uint32_t life;
 
+	probe[0] = 0xff;	/* no probe: no valid name starts so */
 	if (sec == CACHE_SEC_BOGUS)
 		STAT_INC(srv->stats.bogus);
 	else if (sec == CACHE_SEC_SECURE)
@@ -156,9 +160,13 @@ static void txn_validated(struct worker *w, struct resolve_txn *t,
 	/* The inventory: the signer's earliest expiry; a child's CDS or
 	 * CDNSKEY only once validated (RFC 7344 4). */
 	if (sec == CACHE_SEC_SECURE && srv->zones) {
-		zones_note_signatures(srv->zones, msg, (uint64_t)time(NULL));
+		signer = zones_note_signatures(srv->zones, msg, (uint64_t)time(NULL));
 		if (t->key.ck.qtype == DNS_TYPE_CDS || t->key.ck.qtype == DNS_TYPE_CDNSKEY)
 			zones_note_cds(srv->zones, msg, (uint64_t)time(NULL));
+		/* The signer's CDS/CDNSKEY, asked by the daemon itself, so that
+		 * the inventory compares them with the DS (RFC 7344 4). */
+		else if (signer && zones_cds_probe_due(srv->zones, signer, (uint64_t)time(NULL)))
+			dns_name_copy(probe, signer);
 	}
 	life = cache_lifetime(msg, &p, (uint32_t)time(NULL), &kind);
 	/* Secure data lives no longer than its signatures allow. */
@@ -186,6 +194,10 @@ static void txn_validated(struct worker *w, struct resolve_txn *t,
 							life, sec, stored);
 	}
 	resolve_txn_finish(w, t, &a);
+	if (probe[0] != 0xff) {
+		resolve_probe(w, probe, DNS_TYPE_CDS);
+		resolve_probe(w, probe, DNS_TYPE_CDNSKEY);
+	}
 }
 
 /*
@@ -228,6 +240,7 @@ static void txn_validate(struct worker *w, struct resolve_txn *t)
 		if (ret == 0)
 			return;		/* waiting for an internal transaction */
 		if (ret < 0) {
+			STAT_INC(w->srv->stats.indeterminate);
 			resolve_txn_fail(w, t, DNS_EDE_OTHER, "validation fetch failed");
 			return;
 		}
@@ -255,12 +268,15 @@ void resolve_txn_sub_done(struct worker *w, struct resolve_txn *p,
 	struct val_chain *chain;
 
 	if (!wire) {
-		/* RFC 4035 5.5: without the keys, no answer can be vouched for. */
+		/* RFC 4035 5.5: without the keys, no answer can be vouched
+		 * for; the verdict could not be reached (RFC 4033 5). */
+		STAT_INC(w->srv->stats.indeterminate);
 		resolve_txn_fail(w, p, ede != RESOLVE_NO_EDE ? ede : DNS_EDE_DNSKEY_MISSING,
 			 "DNSSEC data could not be fetched");
 		return;
 	}
 	if (server_now_ms() >= p->deadline) {
+		STAT_INC(w->srv->stats.indeterminate);
 		resolve_txn_fail(w, p, DNS_EDE_NO_REACHABLE_AUTHORITY, "validation took too long");
 		return;
 	}

@@ -16,14 +16,15 @@
 
 #include "dnssec/anchor.h"
 #include "dnssec/chain.h"
+#include "listener.h"
 #include "log.h"
 #include "resolve.h"
 #include "server.h"
+#include "server_udp.h"
 #include "trust.h"
 #include "upstream.h"
 #include "zones.h"
 
-#define UDP_BATCH 64		/* datagrams read per readiness event */
 #define TCP_PENDING_MAX 64	/* queries in flight per TCP connection */
 
 struct mailbox_item {
@@ -395,44 +396,9 @@ void server_send(struct worker *w, const struct client *c, const uint8_t *msg,
 	uint64_t one = 1;
 	ssize_t n;
 
-	if (!c->tcp && c->pktinfo) {
-		/* Wildcard listener: answer from the address asked. */
-		union {
-			char buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
-			struct cmsghdr align;
-		} ctl;
-		struct iovec iov = { .iov_base = (void *)msg, .iov_len = len };
-		struct msghdr mh = { .msg_name = (void *)&c->peer,
-				     .msg_namelen = c->peer_len,
-				     .msg_iov = &iov, .msg_iovlen = 1,
-				     .msg_control = ctl.buf };
-		struct cmsghdr *cm;
-
-		memset(&ctl, 0, sizeof(ctl));
-		if (c->pktinfo == 4) {
-			mh.msg_controllen = CMSG_SPACE(sizeof(struct in_pktinfo));
-			cm = CMSG_FIRSTHDR(&mh);
-			cm->cmsg_level = IPPROTO_IP;
-			cm->cmsg_type = IP_PKTINFO;
-			cm->cmsg_len = CMSG_LEN(sizeof(struct in_pktinfo));
-			memcpy(CMSG_DATA(cm), &c->local.v4, sizeof(c->local.v4));
-		} else {
-			mh.msg_controllen = CMSG_SPACE(sizeof(struct in6_pktinfo));
-			cm = CMSG_FIRSTHDR(&mh);
-			cm->cmsg_level = IPPROTO_IPV6;
-			cm->cmsg_type = IPV6_PKTINFO;
-			cm->cmsg_len = CMSG_LEN(sizeof(struct in6_pktinfo));
-			memcpy(CMSG_DATA(cm), &c->local.v6, sizeof(c->local.v6));
-		}
-		n = sendmsg(c->fd, &mh, MSG_DONTWAIT);
-		(void)n;
-		return;
-	}
 	if (!c->tcp) {
 		/* UDP listeners are shared by address: any thread may send. */
-		n = sendto(c->fd, msg, len, MSG_DONTWAIT,
-			   (const struct sockaddr *)&c->peer, c->peer_len);
-		(void)n;
+		server_udp_send(w, c, msg, len);
 		return;
 	}
 	if (c->worker == w->index) {
@@ -480,71 +446,25 @@ static void mailbox_drain(struct worker *w)
 	}
 }
 
-/* --- UDP ---------------------------------------------------------------------- */
-
-static __thread uint8_t udp_buf[DNS_MSG_MAXLEN];
-
-static void udp_read(struct worker *w, struct io_handle *h)
-{
-	for (int i = 0; i < UDP_BATCH; i++) {
-		struct client c = { 0 };
-		ssize_t n;
-
-		c.peer_len = sizeof(c.peer);
-		n = recvfrom(h->fd, udp_buf, sizeof(udp_buf), 0,
-			     (struct sockaddr *)&c.peer, &c.peer_len);
-		if (n < 0)
-			return;
-		c.worker = (uint16_t)w->index;
-		c.fd = h->fd;
-		STAT_INC(w->srv->stats.queries_udp);
-		resolve_client_query(w, &c, udp_buf, (size_t)n);
-	}
-}
-
-/* The same for a wildcard listener: recvmsg() with the destination address
- * (IP_PKTINFO / IPV6_RECVPKTINFO), so the answer can leave from it. */
-static void udp_read_wildcard(struct worker *w, struct io_handle *h)
-{
-	for (int i = 0; i < UDP_BATCH; i++) {
-		union {
-			char buf[CMSG_SPACE(sizeof(struct in6_pktinfo)) +
-				 CMSG_SPACE(sizeof(struct in_pktinfo))];
-			struct cmsghdr align;
-		} ctl;
-		struct client c = { 0 };
-		struct iovec iov = { .iov_base = udp_buf, .iov_len = sizeof(udp_buf) };
-		struct msghdr mh = { .msg_name = &c.peer, .msg_namelen = sizeof(c.peer),
-				     .msg_iov = &iov, .msg_iovlen = 1,
-				     .msg_control = ctl.buf,
-				     .msg_controllen = sizeof(ctl.buf) };
-		struct cmsghdr *cm;
-		ssize_t n = recvmsg(h->fd, &mh, 0);
-
-		if (n < 0)
-			return;
-		c.peer_len = mh.msg_namelen;
-		for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
-			if (cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_PKTINFO) {
-				memcpy(&c.local.v4, CMSG_DATA(cm), sizeof(c.local.v4));
-				/* Route by the source address, not the interface. */
-				c.local.v4.ipi_spec_dst = c.local.v4.ipi_addr;
-				c.local.v4.ipi_ifindex = 0;
-				c.pktinfo = 4;
-			} else if (cm->cmsg_level == IPPROTO_IPV6 &&
-				   cm->cmsg_type == IPV6_PKTINFO) {
-				memcpy(&c.local.v6, CMSG_DATA(cm), sizeof(c.local.v6));
-				c.pktinfo = 6;
-			}
-		}
-		c.worker = (uint16_t)w->index;
-		c.fd = h->fd;
-		STAT_INC(w->srv->stats.queries_udp);
-		resolve_client_query(w, &c, udp_buf, (size_t)n);
-	}
-}
-
 /* --- workers ------------------------------------------------------------------ */
+
+/* A listener a reload removes: serve what its sockets already hold, up
+ * to 16 batches (a read of an empty socket returns at once). */
+static void listen_drain(struct worker *w, struct listener *l)
+{
+	for (int i = 0; i < 16; i++)
+		server_udp_read(w, &l->udp);
+	tcp_accept(w, &l->tcp);
+}
+
+/* The worker's half of a listen change (listener_update()). */
+static void worker_listen_apply(struct worker *w)
+{
+	unsigned int gen = __atomic_load_n(&w->srv->listen_gen, __ATOMIC_ACQUIRE);
+
+	listener_apply(w, listen_drain);
+	__atomic_store_n(&w->listen_gen, gen, __ATOMIC_RELEASE);
+}
 
 static void *worker_main(void *arg)
 {
@@ -566,10 +486,8 @@ static void *worker_main(void *arg)
 
 			switch (h->kind) {
 			case IO_UDP_LISTEN:
-				udp_read(w, h);
-				break;
 			case IO_UDP_WILDCARD:
-				udp_read_wildcard(w, h);
+				server_udp_read(w, h);
 				break;
 			case IO_TCP_LISTEN:
 				tcp_accept(w, h);
@@ -583,66 +501,18 @@ static void *worker_main(void *arg)
 			case IO_UPSTREAM:
 				resolve_io_event(w, h, ev[i].events);
 				break;
-			case IO_DOT:
-				upstream_dot_event(w, h, ev[i].events);
+			case IO_UPSTREAM_CONN:
+				upstream_conn_event(w, h, ev[i].events);
 				break;
 			default:
 				break;
 			}
 		}
+		/* A reload changed the listen addresses (listener.h). */
+		if (__atomic_load_n(&w->srv->listen_gen, __ATOMIC_ACQUIRE) != w->listen_gen)
+			worker_listen_apply(w);
 	}
 	return NULL;
-}
-
-/* 0.0.0.0 or ::: the kernel picks no source address for answers. */
-static bool listen_is_wildcard(const struct config_listen *l)
-{
-	if (l->addr.ss_family == AF_INET6)
-		return IN6_IS_ADDR_UNSPECIFIED(
-			&((const struct sockaddr_in6 *)&l->addr)->sin6_addr);
-	return ((const struct sockaddr_in *)&l->addr)->sin_addr.s_addr == htonl(INADDR_ANY);
-}
-
-static int listen_socket(const struct config_listen *l, int type)
-{
-	int fd, one = 1, err;
-
-	fd = socket(l->addr.ss_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	/* One socket per worker on the same address: the kernel spreads
-	 * queries over them. */
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) < 0)
-		goto fail;
-	if (l->addr.ss_family == AF_INET6)
-		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
-	if (type == SOCK_STREAM) {
-		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	} else {
-		if (listen_is_wildcard(l)) {
-			if (l->addr.ss_family == AF_INET6)
-				setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one,
-					   sizeof(one));
-			else
-				setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one));
-		}
-		/* Room for bursts (like unbound's so-rcvbuf); FORCE passes
-		 * rmem_max when we may, else the plain request is capped. */
-		int size = 8 << 20;
-
-		if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
-			setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
-	}
-	if (bind(fd, (const struct sockaddr *)&l->addr, l->addr_len) < 0)
-		goto fail;
-	if (type == SOCK_STREAM && listen(fd, 1024) < 0)
-		goto fail;
-	return fd;
-fail:
-	err = -errno;
-	close(fd);
-	return err;
 }
 
 static int worker_init(struct server *srv, struct worker *w, unsigned int index)
@@ -666,36 +536,8 @@ static int worker_init(struct server *srv, struct worker *w, unsigned int index)
 		return err;
 	w->conns = calloc(cfg->max_tcp_clients, sizeof(*w->conns));
 	w->conn_gen = calloc(cfg->max_tcp_clients, sizeof(*w->conn_gen));
-	w->udp_listen = calloc(cfg->listen_count, sizeof(*w->udp_listen));
-	w->tcp_listen = calloc(cfg->listen_count, sizeof(*w->tcp_listen));
-	if (!w->conns || !w->conn_gen || !w->udp_listen || !w->tcp_listen)
+	if (!w->conns || !w->conn_gen)
 		return -ENOMEM;
-	for (unsigned int i = 0; i < cfg->listen_count; i++) {
-		w->udp_listen[i].fd = w->tcp_listen[i].fd = -1;
-		w->udp_listen[i].kind = listen_is_wildcard(&cfg->listen[i]) ?
-						IO_UDP_WILDCARD : IO_UDP_LISTEN;
-		w->tcp_listen[i].kind = IO_TCP_LISTEN;
-	}
-	w->nlisten = cfg->listen_count;
-	for (unsigned int i = 0; i < cfg->listen_count; i++) {
-		err = listen_socket(&cfg->listen[i], SOCK_DGRAM);
-		if (err < 0) {
-			log_error("listen udp %s: %s", cfg->listen[i].text, strerror(-err));
-			return err;
-		}
-		w->udp_listen[i].fd = err;
-		err = listen_socket(&cfg->listen[i], SOCK_STREAM);
-		if (err < 0) {
-			log_error("listen tcp %s: %s", cfg->listen[i].text, strerror(-err));
-			return err;
-		}
-		w->tcp_listen[i].fd = err;
-		err = worker_epoll_set(w, &w->udp_listen[i], EPOLLIN, true);
-		if (!err)
-			err = worker_epoll_set(w, &w->tcp_listen[i], EPOLLIN, true);
-		if (err)
-			return err;
-	}
 	return resolve_worker_new(w);
 }
 
@@ -704,16 +546,12 @@ static void worker_cleanup(struct worker *w)
 	struct mailbox_item *it, *next;
 
 	resolve_worker_free(w);
+	server_udp_batch_free(w->udp);
 	val_chain_free(w->chain);
 	for (unsigned int i = 0; w->conns && i < w->srv->cfg.max_tcp_clients; i++)
 		if (w->conns[i])
 			conn_close(w, w->conns[i]);
-	for (unsigned int i = 0; i < w->nlisten; i++) {
-		if (w->udp_listen[i].fd >= 0)
-			close(w->udp_listen[i].fd);
-		if (w->tcp_listen[i].fd >= 0)
-			close(w->tcp_listen[i].fd);
-	}
+	listener_free_all(w);
 	for (it = w->mb_head; it; it = next) {
 		next = it->next;
 		free(it);
@@ -723,8 +561,6 @@ static void worker_cleanup(struct worker *w)
 	if (w->epfd >= 0)
 		close(w->epfd);
 	pthread_mutex_destroy(&w->mb_lock);
-	free(w->udp_listen);
-	free(w->tcp_listen);
 	free(w->conns);
 	free(w->conn_gen);
 	free(w->heap);
@@ -739,6 +575,7 @@ int server_new(const struct config *cfg, struct server **out)
 	if (!srv)
 		return -ENOMEM;
 	pthread_rwlock_init(&srv->cfg_lock, NULL);
+	pthread_mutex_init(&srv->listen_lock, NULL);
 	srv->cfg = *cfg;
 	srv->started = (uint64_t)time(NULL);
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
@@ -762,6 +599,11 @@ int server_new(const struct config *cfg, struct server **out)
 		if (err)
 			goto fail;
 	}
+	err = listener_open_all(srv);
+	if (err)
+		goto fail;
+	for (unsigned int i = 0; i < srv->nworkers; i++)
+		listener_apply(&srv->workers[i], NULL);
 	*out = srv;
 	return 0;
 fail:
@@ -771,6 +613,14 @@ fail:
 
 int server_start(struct server *srv)
 {
+	/* Before any thread runs: every worker reads its UDP in batches. */
+	for (unsigned int i = 0; i < srv->nworkers; i++) {
+		int err = srv->workers[i].udp ? 0 :
+			  server_udp_batch_new(&srv->workers[i].udp);
+
+		if (err)
+			return err;	/* no thread started: server_free() cleans up */
+	}
 	for (unsigned int i = 0; i < srv->nworkers; i++) {
 		int err = pthread_create(&srv->workers[i].thread, NULL, worker_main,
 					 &srv->workers[i]);
@@ -786,28 +636,27 @@ int server_start(struct server *srv)
 int server_reload(struct server *srv, const struct config *cfg)
 {
 	struct config next = *cfg;
-	bool listen_changed;
+	int ret;
 
+	/* Sockets first: a bind failure keeps the running addresses. */
+	ret = listener_update(srv, cfg);
+	if (ret) {
+		log_error("reload: keeping the listen addresses in force (%u)",
+			  srv->cfg.listen_count);
+		memcpy(next.listen, srv->cfg.listen, sizeof(next.listen));
+		next.listen_count = srv->cfg.listen_count;
+	}
 	pthread_rwlock_wrlock(&srv->cfg_lock);
-	listen_changed = next.listen_count != srv->cfg.listen_count ||
-			 memcmp(next.listen, srv->cfg.listen,
-				sizeof(next.listen[0]) * next.listen_count) != 0;
-	/* Sockets and threads stay: those settings need a restart. */
-	memcpy(next.listen, srv->cfg.listen, sizeof(next.listen));
-	next.listen_count = srv->cfg.listen_count;
+	/* Threads and per-worker tables stay: those need a restart. */
 	next.workers = srv->cfg.workers;
 	next.max_tcp_clients = srv->cfg.max_tcp_clients;
-	snprintf(next.control_socket, sizeof(next.control_socket), "%s",
-		 srv->cfg.control_socket);
 	srv->cfg = next;
 	pthread_rwlock_unlock(&srv->cfg_lock);
-	if (listen_changed)
-		log_warn("reload: listen addresses changed; restart to apply");
 	upstream_set_update(srv->ups, &next);
 	cache_set_limit(srv->cache, next.cache_memory);
 	zones_configure(srv->zones, next.zone_inventory_max, next.expiry_warning);
 	log_setup(next.log_level, next.log_format);
-	return 0;
+	return ret;
 }
 
 int server_set_anchors(struct server *srv, struct val_anchors *anchors)
@@ -873,6 +722,7 @@ void server_free(struct server *srv)
 	resolve_table_free(srv->table);
 	cache_free(srv->cache);
 	pthread_rwlock_destroy(&srv->cfg_lock);
+	pthread_mutex_destroy(&srv->listen_lock);
 	free(srv);
 }
 

@@ -21,6 +21,8 @@ struct val_chain;
 struct trust;
 struct zones;
 struct audit;
+struct listener;
+struct udp_batch;
 
 /* --- counters --------------------------------------------------------- */
 
@@ -91,8 +93,8 @@ enum io_kind {
 	IO_TCP_LISTEN,
 	IO_TCP_CLIENT,
 	IO_MAILBOX,
-	IO_UPSTREAM,		/* a transaction's UDP or TCP socket */
-	IO_DOT,			/* a DNS-over-TLS connection */
+	IO_UPSTREAM,		/* a transaction's UDP socket */
+	IO_UPSTREAM_CONN,	/* a TCP or DNS-over-TLS upstream connection */
 };
 
 /**
@@ -119,7 +121,7 @@ void worker_epoll_del(struct worker *w, struct io_handle *h);
  * any worker: plain data, no pointer into a worker's state.
  * @worker:    index of the worker that received it.
  * @tcp:       arrived over TCP.
- * @fd:        UDP: the listening socket (sendto is thread-safe).
+ * @fd:        UDP: the listening socket (any thread may send on it).
  * @conn_slot, @conn_gen: TCP: the connection, checked when answering (a
  *             closed or reused slot has another generation).
  * @peer, @peer_len: UDP: where to answer.
@@ -160,8 +162,9 @@ struct client {
 };
 
 /**
- * server_send() - send an answer to a client, from any worker: UDP goes out
- * at once, TCP through the owning worker's mailbox unless @w owns it.
+ * server_send() - send an answer to a client, from any worker: UDP through
+ * server_udp_send() (held for the batch @w is reading from that socket,
+ * else at once), TCP through the owning worker's mailbox unless @w owns it.
  * @w:   the calling worker.
  * @c:   the client.
  * @msg: the answer (copied).
@@ -184,9 +187,8 @@ struct worker {
 	struct io_handle mailbox;	/* eventfd: answers for our TCP clients, stop */
 	pthread_mutex_t mb_lock;
 	struct mailbox_item *mb_head, *mb_tail;
-	struct io_handle *udp_listen;	/* one per listen address */
-	struct io_handle *tcp_listen;
-	unsigned int nlisten;
+	struct listener *listeners;	/* listener.h, under srv->listen_lock */
+	unsigned int listen_gen;	/* the listen change applied (atomic) */
 	struct tcp_conn **conns;	/* slots, max_tcp_clients */
 	uint32_t *conn_gen;
 	unsigned int nconns;
@@ -195,10 +197,10 @@ struct worker {
 	uint32_t inflight;		/* client queries waiting here */
 	volatile bool stop;
 	struct resolve_worker *rw;	/* resolve.c's per-worker state */
-	struct dot_conn *dot[CONFIG_MAX_UPSTREAMS];	/* DoT, per upstream */
+	struct upstream_conn *upconn[CONFIG_MAX_UPSTREAMS];	/* TCP/TLS, per upstream */
 	struct val_chain *chain;	/* DS/DNSKEY known to this worker */
 	unsigned int chain_gen;		/* anchors generation it was built for */
-	uint64_t chain_born;		/* ms; rebuilt periodically */
+	struct udp_batch *udp;		/* server_udp.h: recvmmsg/sendmmsg buffers */
 };
 
 /**
@@ -222,7 +224,11 @@ struct worker {
  *             configured anchors by server_set_anchors().
  * @zones:     the zone inventory (zones.h), fed by the validation path.
  * @audit:     the DNSSEC audit log (audit.h), or NULL; set by main()
- *             before the workers start, closed after server_free().
+ *             before the workers start, or by the first reload that
+ *             configures one (atomic store); closed after server_free().
+ * @listen_lock: guards every worker's listener list (listener.h).
+ * @listen_gen: bumped by each listen change (reload); a worker that sees
+ *             it differ from its own applies the change.
  */
 struct server {
 	pthread_rwlock_t cfg_lock;
@@ -242,6 +248,8 @@ struct server {
 	struct trust *trust;
 	struct zones *zones;
 	struct audit *audit;
+	pthread_mutex_t listen_lock;
+	unsigned int listen_gen;
 };
 
 /**
@@ -257,10 +265,13 @@ int server_new(const struct config *cfg, struct server **out);
 int server_start(struct server *srv);
 
 /**
- * server_reload() - apply a new configuration: upstreams, cache limits,
- * timeouts, log settings. Listen addresses and worker count need a
- * restart (a change is logged and ignored). Cached data is kept.
- * Return: 0.
+ * server_reload() - apply a new configuration: listen addresses (each
+ * worker opens and closes its sockets; listener.h), upstreams, cache
+ * limits, timeouts, log settings. Settings that need a restart (worker
+ * count, server.max-tcp-clients) keep their running value; the caller
+ * warns about them. Cached data is kept.
+ * Return: 0, or the -errno of a listen address that cannot be bound: the
+ * running listen addresses then stay (logged), the rest is applied.
  */
 int server_reload(struct server *srv, const struct config *cfg);
 

@@ -232,6 +232,16 @@ int trust_rebase(struct server *srv, struct val_anchors *base)
 
 /* --- anchors ---------------------------------------------------------------- */
 
+const struct val_anchors *trust_installed_anchors(struct server *srv)
+{
+	const struct val_anchors *set;
+
+	pthread_rwlock_rdlock(&srv->cfg_lock);
+	set = srv->anchors;
+	pthread_rwlock_unlock(&srv->cfg_lock);
+	return set;
+}
+
 static bool trust_same(const struct val_anchor *a, const uint8_t *name, int kind,
 		       const uint8_t *rdata, size_t len)
 {
@@ -243,6 +253,7 @@ int trust_anchor_add(struct server *srv, const uint8_t *name, int kind,
 		     const uint8_t *rdata, size_t len)
 {
 	struct trust *t = srv->trust;
+	const struct val_anchors *before;
 	uint8_t lower[1][DNS_NAME_MAXLEN];
 	int err;
 
@@ -266,11 +277,13 @@ int trust_anchor_add(struct server *srv, const uint8_t *name, int kind,
 			err = -EEXIST;
 			goto out;
 		}
+	before = trust_installed_anchors(srv);
 	err = val_anchors_add(t->runtime, lower[0], kind, rdata, len);
 	if (!err)
 		err = trust_apply(srv, (uint64_t)time(NULL), lower, 1);
 	if (!err)
-		trust_audit_anchor(srv->audit, lower[0], kind == VAL_ANCHOR_DS ?
+		trust_audit_anchor(srv->audit, lower[0], before, trust_installed_anchors(srv),
+				   kind == VAL_ANCHOR_DS ?
 				   "DS added at run time" : "DNSKEY added at run time");
 out:
 	pthread_mutex_unlock(&t->lock);
@@ -280,6 +293,7 @@ out:
 int trust_anchor_remove(struct server *srv, const uint8_t *name, size_t *removed)
 {
 	struct trust *t = srv->trust;
+	const struct val_anchors *before;
 	uint8_t lower[1][DNS_NAME_MAXLEN];
 	size_t n = 0, keep = 0;
 	int err = 0;
@@ -325,9 +339,11 @@ int trust_anchor_remove(struct server *srv, const uint8_t *name, size_t *removed
 		goto out;
 	}
 	*removed = n;
+	before = trust_installed_anchors(srv);
 	err = trust_apply(srv, (uint64_t)time(NULL), lower, 1);
 	if (!err)
-		trust_audit_anchor(srv->audit, lower[0], "removed at run time");
+		trust_audit_anchor(srv->audit, lower[0], before, trust_installed_anchors(srv),
+				   "removed at run time");
 out:
 	pthread_mutex_unlock(&t->lock);
 	return err;

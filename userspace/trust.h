@@ -53,6 +53,13 @@ void trust_free(struct trust *t);
 int trust_rebase(struct server *srv, struct val_anchors *base);
 
 /**
+ * trust_installed_anchors() - the anchor set the workers use now (NULL:
+ * none). A replaced set stays allocated until the server is freed, so
+ * the pointer may be kept to compare with a later set (audit lines).
+ */
+const struct val_anchors *trust_installed_anchors(struct server *srv);
+
+/**
  * trust_anchor_add() - add a DS or DNSKEY anchor at run time.
  * @srv:   the server.
  * @name:  the zone (wire form).

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Upstream recursors: health, smoothed RTT, selection, and query attempts
- * over UDP (fresh random port per query) and TCP. */
+ * over UDP (fresh random port per query); TCP and TLS: upstream_conn.c. */
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -15,7 +15,6 @@
 #include "dns/name.h"
 #include "log.h"
 #include "metrics.h"
-#include "tls.h"
 #include "upstream.h"
 #include "util/error.h"
 
@@ -229,6 +228,8 @@ void upstream_count(struct upstream_set *set, unsigned int idx,
 			set->u[idx].st.sent++;
 		else if (which == UPSTREAM_MISMATCHED)
 			set->u[idx].st.mismatched++;
+		else if (which == UPSTREAM_CONNECTED)
+			set->u[idx].st.connections++;
 		else
 			set->u[idx].st.truncated++;
 	}
@@ -299,55 +300,31 @@ int upstream_response_check(struct dns_msg *msg, const uint8_t *wire,
 }
 
 int upstream_attempt_start(struct worker *w, struct upstream_attempt *a,
-			   int transport, const struct config_upstream *up,
+			   const struct config_upstream *up,
 			   const uint8_t *query, size_t len)
 {
-	int type = transport == UPSTREAM_UDP ? SOCK_DGRAM : SOCK_STREAM;
 	int fd, err;
 
 	a->io.kind = IO_UPSTREAM;
 	a->io.fd = -1;
-	a->transport = transport;
-	a->connected = false;
-	a->out_pos = 0;
-	a->in_len = 0;
-	if (len + 2 > sizeof(a->out))
-		return -EMSGSIZE;
-	fd = socket(up->addr.ss_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	a->transport = UPSTREAM_UDP;
+	fd = socket(up->addr.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
 	a->io.fd = fd;
-	if (transport == UPSTREAM_TCP) {
-		int one = 1;
-
-		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	}
 	/*
 	 * A connected UDP socket on a kernel-chosen ephemeral port: Linux picks
 	 * the port at random, the kernel only delivers datagrams from the
 	 * upstream's address and port, and ICMP unreachable comes back as
 	 * ECONNREFUSED instead of a silent timeout.
 	 */
-	if (connect(fd, (const struct sockaddr *)&up->addr, up->addr_len) < 0 &&
-	    errno != EINPROGRESS) {
+	if (connect(fd, (const struct sockaddr *)&up->addr, up->addr_len) < 0 ||
+	    send(fd, query, len, 0) < 0) {
 		err = -errno;
 		goto fail;
 	}
 	a->sent_ms = server_now_ms();
-	if (transport == UPSTREAM_UDP) {
-		if (send(fd, query, len, 0) < 0) {
-			err = -errno;
-			goto fail;
-		}
-		a->connected = true;
-		err = worker_epoll_set(w, &a->io, EPOLLIN, true);
-	} else {
-		/* RFC 1035 4.2.2 / RFC 7766 8: two-octet length prefix. */
-		dns_put16(a->out, (uint16_t)len);
-		memcpy(a->out + 2, query, len);
-		a->out_len = len + 2;
-		err = worker_epoll_set(w, &a->io, EPOLLOUT | EPOLLIN, true);
-	}
+	err = worker_epoll_set(w, &a->io, EPOLLIN, true);
 	if (err)
 		goto fail;
 	return 0;
@@ -362,55 +339,13 @@ static __thread uint8_t upstream_udp_buf[DNS_MSG_MAXLEN];
 int upstream_attempt_event(struct worker *w, struct upstream_attempt *a,
 			   uint32_t events, const uint8_t **msg, size_t *len)
 {
-	ssize_t n;
+	ssize_t n = recv(a->io.fd, upstream_udp_buf, sizeof(upstream_udp_buf), 0);
 
-	if (a->transport == UPSTREAM_UDP) {
-		n = recv(a->io.fd, upstream_udp_buf, sizeof(upstream_udp_buf), 0);
-		if (n < 0)
-			return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
-		*msg = upstream_udp_buf;
-		*len = (size_t)n;
-		return 1;
-	}
-	if (events & (EPOLLERR | EPOLLHUP) && !(events & EPOLLIN)) {
-		int soerr = 0;
-		socklen_t sl = sizeof(soerr);
-
-		getsockopt(a->io.fd, SOL_SOCKET, SO_ERROR, &soerr, &sl);
-		return soerr ? -soerr : -ECONNRESET;
-	}
-	if (a->out_pos < a->out_len) {
-		n = send(a->io.fd, a->out + a->out_pos, a->out_len - a->out_pos,
-			 MSG_NOSIGNAL);
-		if (n < 0)
-			return errno == EAGAIN || errno == ENOTCONN ? 0 : -errno;
-		a->out_pos += (size_t)n;
-		a->connected = true;
-		if (a->out_pos == a->out_len)
-			worker_epoll_set(w, &a->io, EPOLLIN, false);
-		return 0;
-	}
-	if (!a->in) {
-		a->in = malloc(2 + DNS_MSG_MAXLEN);
-		if (!a->in)
-			return -ENOMEM;
-	}
-	for (;;) {
-		size_t want = a->in_len < 2 ? 2 : 2 + (size_t)dns_get16(a->in);
-
-		if (a->in_len >= 2 && a->in_len == want) {
-			*msg = a->in + 2;
-			*len = want - 2;
-			a->in_len = 0;	/* a further read starts a new message */
-			return 1;
-		}
-		n = recv(a->io.fd, a->in + a->in_len, want - a->in_len, 0);
-		if (n == 0)
-			return -ECONNRESET;
-		if (n < 0)
-			return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
-		a->in_len += (size_t)n;
-	}
+	if (n < 0)
+		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
+	*msg = upstream_udp_buf;
+	*len = (size_t)n;
+	return 1;
 }
 
 void upstream_attempt_close(struct worker *w, struct upstream_attempt *a)
@@ -419,307 +354,5 @@ void upstream_attempt_close(struct worker *w, struct upstream_attempt *a)
 		worker_epoll_del(w, &a->io);
 		close(a->io.fd);
 		a->io.fd = -1;
-	}
-	free(a->in);
-	a->in = NULL;
-	a->in_len = 0;
-}
-
-/* --- DNS over TLS ---------------------------------------------------------- */
-
-#define DOT_IDLE_MS 10000	/* close a DoT connection idle this long */
-
-struct dot_conn {
-	struct io_handle io;
-	unsigned int idx;
-	char text[320];			/* the upstream it was opened for */
-	struct tls_ctx *ctx;
-	struct tls_conn *tls;
-	bool connected;
-	bool handshaken;
-	bool dead;			/* failed: free when the handler returns */
-	unsigned int busy;		/* inside its event handler */
-	uint8_t *out;
-	size_t out_len, out_cap;
-	uint8_t *in;
-	size_t in_len;
-	struct dot_pending *pending;
-	struct timer idle;
-	uint64_t last_active;
-};
-
-static void dot_free(struct worker *w, struct dot_conn *c)
-{
-	timer_disarm(w, &c->idle);
-	if (c->io.fd >= 0) {
-		worker_epoll_del(w, &c->io);
-		close(c->io.fd);
-	}
-	tls_conn_free(c->tls);
-	tls_ctx_free(c->ctx);
-	free(c->out);
-	free(c->in);
-	free(c);
-}
-
-/* The connection is unusable: detach it and fail every query on it. */
-static void dot_fail(struct worker *w, struct dot_conn *c, int err)
-{
-	struct dot_pending *p, *next;
-
-	if (c->dead)
-		return;
-	c->dead = true;
-	if (w->dot[c->idx] == c)
-		w->dot[c->idx] = NULL;
-	p = c->pending;
-	c->pending = NULL;
-	for (; p; p = next) {
-		next = p->next;
-		p->conn = NULL;
-		p->prev = p->next = NULL;
-		resolve_dot_failed(w, p->owner, err);
-	}
-	if (!c->busy)
-		dot_free(w, c);
-}
-
-static void dot_idle(struct worker *w, struct timer *t)
-{
-	struct dot_conn *c = (struct dot_conn *)((char *)t -
-						 offsetof(struct dot_conn, idle));
-	uint64_t now = server_now_ms();
-
-	if (c->pending || now < c->last_active + DOT_IDLE_MS) {
-		timer_arm(w, &c->idle, now + DOT_IDLE_MS);
-		return;
-	}
-	dot_fail(w, c, -ETIMEDOUT);
-}
-
-static void dot_update_events(struct worker *w, struct dot_conn *c)
-{
-	uint32_t ev = EPOLLIN;
-
-	if (!c->connected || (c->out_len && c->handshaken))
-		ev |= EPOLLOUT;
-	if (c->connected && c->tls && (!c->handshaken || c->out_len))
-		ev |= tls_conn_events(c->tls);
-	worker_epoll_set(w, &c->io, ev, false);
-}
-
-static int dot_open(struct worker *w, unsigned int idx,
-		    const struct config_upstream *up, struct dot_conn **out)
-{
-	struct dot_conn *c = calloc(1, sizeof(*c));
-	int one = 1, err;
-
-	if (!c)
-		return -ENOMEM;
-	c->io.kind = IO_DOT;
-	c->idx = idx;
-	snprintf(c->text, sizeof(c->text), "%s", up->text);
-	timer_init(&c->idle, dot_idle);
-	c->in = malloc(2 + DNS_MSG_MAXLEN);
-	c->io.fd = socket(up->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (!c->in || c->io.fd < 0) {
-		err = c->in ? -errno : -ENOMEM;
-		goto fail;
-	}
-	setsockopt(c->io.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	err = tls_ctx_new(up->ca_file, &c->ctx);
-	if (!err)
-		err = tls_conn_new(c->ctx, c->io.fd, up->tls_name, up->tls_pin, &c->tls);
-	if (err)
-		goto fail;
-	if (connect(c->io.fd, (const struct sockaddr *)&up->addr, up->addr_len) < 0 &&
-	    errno != EINPROGRESS) {
-		err = -errno;
-		goto fail;
-	}
-	err = worker_epoll_set(w, &c->io, EPOLLOUT | EPOLLIN, true);
-	if (err)
-		goto fail;
-	c->last_active = server_now_ms();
-	timer_arm(w, &c->idle, c->last_active + DOT_IDLE_MS);
-	*out = c;
-	return 0;
-fail:
-	if (c->io.fd >= 0) {
-		close(c->io.fd);
-		c->io.fd = -1;
-	}
-	dot_free(w, c);
-	return err;
-}
-
-int upstream_dot_send(struct worker *w, unsigned int idx,
-		      const struct config_upstream *up, struct dot_pending *p,
-		      const uint8_t *query, size_t len)
-{
-	struct dot_conn *c = w->dot[idx];
-	int err;
-
-	/* A reload changed what this slot points to: start afresh. */
-	if (c && strcmp(c->text, up->text)) {
-		dot_fail(w, c, -ECONNRESET);
-		c = NULL;
-	}
-	if (!c) {
-		err = dot_open(w, idx, up, &c);
-		if (err)
-			return err;
-		w->dot[idx] = c;
-	}
-	if (c->out_len + len + 2 > c->out_cap) {
-		size_t cap = (c->out_len + len + 2) * 2;
-		uint8_t *n = realloc(c->out, cap);
-
-		if (!n)
-			return -ENOMEM;
-		c->out = n;
-		c->out_cap = cap;
-	}
-	dns_put16(c->out + c->out_len, (uint16_t)len);
-	memcpy(c->out + c->out_len + 2, query, len);
-	c->out_len += len + 2;
-	p->id = dns_hdr_id(query);
-	p->conn = c;
-	p->prev = NULL;
-	p->next = c->pending;
-	if (c->pending)
-		c->pending->prev = p;
-	c->pending = p;
-	dot_update_events(w, c);
-	return 0;
-}
-
-void upstream_dot_cancel(struct worker *w, struct dot_pending *p)
-{
-	struct dot_conn *c = p->conn;
-
-	if (!c)
-		return;
-	if (p->prev)
-		p->prev->next = p->next;
-	else
-		c->pending = p->next;
-	if (p->next)
-		p->next->prev = p->prev;
-	p->prev = p->next = NULL;
-	p->conn = NULL;
-}
-
-/* Hand each complete answer to its query; unknown IDs are dropped. */
-static void dot_deliver(struct worker *w, struct dot_conn *c)
-{
-	size_t off = 0;
-
-	while (!c->dead && c->in_len - off >= 2) {
-		size_t mlen = dns_get16(c->in + off);
-		const uint8_t *m = c->in + off + 2;
-		struct dot_pending *p;
-
-		if (c->in_len - off < 2 + mlen)
-			break;
-		off += 2 + mlen;
-		if (mlen < DNS_HEADER_LEN)
-			continue;
-		for (p = c->pending; p && p->id != dns_hdr_id(m); p = p->next)
-			;
-		if (!p) {
-			upstream_count(w->srv->ups, c->idx, UPSTREAM_MISMATCHED);
-			continue;
-		}
-		upstream_dot_cancel(w, p);
-		resolve_dot_answer(w, p->owner, m, mlen);
-	}
-	if (off && !c->dead) {
-		memmove(c->in, c->in + off, c->in_len - off);
-		c->in_len -= off;
-	}
-}
-
-static int dot_step(struct worker *w, struct dot_conn *c, uint32_t events)
-{
-	long n;
-	int err;
-
-	if (!c->connected) {
-		int soerr = 0;
-		socklen_t sl = sizeof(soerr);
-
-		getsockopt(c->io.fd, SOL_SOCKET, SO_ERROR, &soerr, &sl);
-		if (soerr)
-			return -soerr;
-		if (!(events & (EPOLLOUT | EPOLLIN)))
-			return 0;
-		c->connected = true;
-	}
-	if (!c->handshaken) {
-		err = tls_conn_handshake(c->tls);
-		if (err == -EAGAIN)
-			return 0;
-		if (err) {
-			log_warn("DoT %s: %s", c->text, tls_conn_error(c->tls));
-			return err;
-		}
-		c->handshaken = true;
-	}
-	while (c->out_len) {
-		n = tls_conn_write(c->tls, c->out, c->out_len);
-		if (n == -EAGAIN)
-			break;
-		if (n < 0)
-			return (int)n;
-		memmove(c->out, c->out + n, c->out_len - (size_t)n);
-		c->out_len -= (size_t)n;
-	}
-	for (;;) {
-		n = tls_conn_read(c->tls, c->in + c->in_len, 2 + DNS_MSG_MAXLEN - c->in_len);
-		if (n == -EAGAIN)
-			break;
-		if (n == 0)
-			return -ECONNRESET;	/* the server closed (RFC 7766 6.2.4) */
-		if (n < 0)
-			return (int)n;
-		c->in_len += (size_t)n;
-		c->last_active = server_now_ms();
-		dot_deliver(w, c);
-		if (c->dead)
-			return 0;
-	}
-	return 0;
-}
-
-void upstream_dot_event(struct worker *w, struct io_handle *h, uint32_t events)
-{
-	struct dot_conn *c = (struct dot_conn *)h;
-	int err;
-
-	c->busy++;
-	err = dot_step(w, c, events);
-	c->busy--;
-	if (err && !c->dead) {
-		/* Each query on it reports the failure to the upstream's health. */
-		dot_fail(w, c, err);
-		return;
-	}
-	if (c->dead) {
-		if (!c->busy)
-			dot_free(w, c);
-		return;
-	}
-	dot_update_events(w, c);
-}
-
-void upstream_dot_close_all(struct worker *w)
-{
-	for (unsigned int i = 0; i < CONFIG_MAX_UPSTREAMS; i++) {
-		if (w->dot[i]) {
-			w->dot[i]->pending = NULL;
-			dot_free(w, w->dot[i]);
-			w->dot[i] = NULL;
-		}
 	}
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* Upstream recursors: health, smoothed RTT and selection (shared by all
- * workers), and one query attempt over UDP or TCP (owned by a worker). */
+ * workers), query attempts over UDP, and reused TCP and TLS connections
+ * (owned by a worker). */
 #pragma once
 
 #include <stdbool.h>
@@ -27,6 +28,7 @@ struct upstream_stats {
 	uint64_t errors;		/* refused, unreachable, reset, TLS failure */
 	uint64_t mismatched;		/* dropped: wrong ID or question, malformed */
 	uint64_t truncated;		/* TC answers retried over TCP */
+	uint64_t connections;		/* TCP and TLS connections opened */
 };
 
 /**
@@ -113,6 +115,7 @@ enum upstream_counter {
 	UPSTREAM_SENT,
 	UPSTREAM_MISMATCHED,
 	UPSTREAM_TRUNCATED,
+	UPSTREAM_CONNECTED,
 };
 
 /** upstream_count() - bump one counter of @idx. */
@@ -159,44 +162,38 @@ enum upstream_transport {
 
 /**
  * struct upstream_attempt - one query on the wire, inside a transaction.
- * @io:        epoll handle (IO_UPSTREAM); fd -1 when idle.
+ * @io:        epoll handle (IO_UPSTREAM): its own UDP socket; fd -1 when
+ *             idle or when the query went on a stream connection.
  * @owner:     the transaction (opaque here).
- * @transport: UDP or TCP (TLS attempts live on a shared connection).
- * @connected: TCP connect finished.
- * @out, @out_len, @out_pos: TCP: the length-prefixed query being written.
- * @in, @in_len: TCP: bytes read (2-octet length then message).
+ * @transport: UDP, or TCP and TLS on a shared stream connection
+ *             (upstream_conn_send()).
  * @sent_ms:   when the query left, for the RTT.
  */
 struct upstream_attempt {
 	struct io_handle io;
 	void *owner;
 	int transport;
-	bool connected;
-	uint8_t out[514];
-	size_t out_len, out_pos;
-	uint8_t *in;
-	size_t in_len;
 	uint64_t sent_ms;
 };
 
 /**
- * upstream_attempt_start() - open a fresh socket (a new random source port
- * for UDP, RFC 5452 9.2), connect it to @addr and send @query, then watch
- * it in @w's epoll.
+ * upstream_attempt_start() - open a fresh UDP socket (a new random source
+ * port, RFC 5452 9.2), connect it to @addr and send @query, then watch it
+ * in @w's epoll.
  * Return: 0, or -errno (then the attempt is closed).
  */
 int upstream_attempt_start(struct worker *w, struct upstream_attempt *a,
-			   int transport, const struct config_upstream *up,
+			   const struct config_upstream *up,
 			   const uint8_t *query, size_t len);
 
 /**
- * upstream_attempt_event() - handle readiness of the attempt's socket.
+ * upstream_attempt_event() - read a datagram from the attempt's socket.
  * @w: the worker.  @a: the attempt.  @events: epoll events.
  * @msg: receives a pointer to a candidate response (valid until the next
  *       call); the caller checks it with upstream_response_check().
  * @len: its length.
- * Return: 1 when a candidate is there (call again for more over UDP), 0
- * when waiting, or a negative errno (refused, reset, closed).
+ * Return: 1 when a candidate is there (call again for more), 0 when
+ * waiting, or a negative errno (refused).
  */
 int upstream_attempt_event(struct worker *w, struct upstream_attempt *a,
 			   uint32_t events, const uint8_t **msg, size_t *len);
@@ -204,56 +201,82 @@ int upstream_attempt_event(struct worker *w, struct upstream_attempt *a,
 /** upstream_attempt_close() - close the socket; safe when idle. */
 void upstream_attempt_close(struct worker *w, struct upstream_attempt *a);
 
-/* --- DNS over TLS (RFC 7858): one reused, pipelined connection per
- * upstream and worker --------------------------------------------------- */
+/* --- stream connections: TCP (RFC 7766) and DNS over TLS (RFC 7858), one
+ * reused, pipelined connection per upstream and worker (upstream_conn.c) */
 
-struct dot_conn;
+#define UPSTREAM_CONN_IDLE_MS 10000	/* close a connection idle this long */
+#define UPSTREAM_CONN_PIPELINE 32	/* queries outstanding per connection */
+#define UPSTREAM_CONN_GHOST_MS 3000	/* a given-up query's slot is kept this
+					 * long for its late answer */
+
+struct upstream_conn;
 
 /**
- * struct dot_pending - a query waiting on a DoT connection (embedded in
- * the transaction).
- * @prev, @next: the connection's list.
+ * struct upstream_pending - a query waiting on a stream connection
+ * (embedded in the transaction).
+ * @prev, @next: the connection's list, oldest first.
  * @conn:    the connection, NULL when not queued.
- * @id:      the query's ID (answers are matched by it: RFC 7766 7).
+ * @id:      the query's ID on this connection, unique among its queries
+ *           (RFC 7766 6.2.1.1: answers are matched by it, in any order).
+ * @sent:    written (or being written) to the connection; else it waits
+ *           for room in the pipeline.
+ * @resent:  already moved once to a new connection after the upstream
+ *           closed the old one.
+ * @query, @len: the query (the owner's buffer, kept until answered or
+ *           cancelled: it may be written later, or again).
  * @owner:   the transaction, handed back to the callbacks below.
  */
-struct dot_pending {
-	struct dot_pending *prev, *next;
-	struct dot_conn *conn;
+struct upstream_pending {
+	struct upstream_pending *prev, *next;
+	struct upstream_conn *conn;
 	uint16_t id;
+	bool sent;
+	bool resent;
+	uint8_t *query;
+	size_t len;
 	void *owner;
 };
 
 /**
- * upstream_dot_send() - queue a query on the worker's connection to
- * upstream @idx, opening it (TCP, then TLS with the name and pin checks
- * of tls_conn_new()) if needed. Several queries share the connection and
- * answers may come back in any order.
+ * upstream_conn_send() - queue a query on the worker's connection to
+ * upstream @idx, opening it if needed (TCP, plus TLS with the name and
+ * pin checks of tls_conn_new() for a TLS upstream). Up to
+ * UPSTREAM_CONN_PIPELINE queries are outstanding on it at once (RFC 7766
+ * 6.2.1.1 pipelining); later ones wait and are written as answers come
+ * back, in any order.
+ * @w:     the worker.
+ * @idx:   the upstream's index.
+ * @up:    its configuration.
+ * @p:     the pending entry (@p->owner set by the caller).
+ * @query: the query; its ID is changed in place when another query on
+ *         the connection has it (then @p->id says the new one).
+ * @len:   its length.
  * Return: 0, or a negative errno (then nothing is queued).
  */
-int upstream_dot_send(struct worker *w, unsigned int idx,
-		      const struct config_upstream *up, struct dot_pending *p,
-		      const uint8_t *query, size_t len);
+int upstream_conn_send(struct worker *w, unsigned int idx,
+		       const struct config_upstream *up, struct upstream_pending *p,
+		       uint8_t *query, size_t len);
 
-/** upstream_dot_cancel() - unqueue @p (its answer will be ignored). */
-void upstream_dot_cancel(struct worker *w, struct dot_pending *p);
+/** upstream_conn_cancel() - unqueue @p (an answer to it is ignored). */
+void upstream_conn_cancel(struct worker *w, struct upstream_pending *p);
 
-/** upstream_dot_event() - readiness of a DoT connection (IO_DOT). */
-void upstream_dot_event(struct worker *w, struct io_handle *h, uint32_t events);
+/** upstream_conn_event() - readiness of a stream connection (IO_UPSTREAM_CONN). */
+void upstream_conn_event(struct worker *w, struct io_handle *h, uint32_t events);
 
-/** upstream_dot_close_all() - close the worker's DoT connections (no
+/** upstream_conn_close_all() - close the worker's connections (no
  * callbacks: call after every pending query was cancelled). */
-void upstream_dot_close_all(struct worker *w);
+void upstream_conn_close_all(struct worker *w);
 
 /**
- * resolve_dot_answer() - implemented by resolve.c: a DoT answer for @owner
- * (ID matched; the question is still to be checked).
+ * resolve_conn_answer() - implemented by resolve.c: an answer for @owner
+ * on a stream connection (ID matched; the question is still to be
+ * checked). @msg stays valid during the call only.
  */
-void resolve_dot_answer(struct worker *w, void *owner, const uint8_t *msg,
-			size_t len);
+void resolve_conn_answer(struct worker *w, void *owner, const uint8_t *msg,
+			 size_t len);
 
 /**
- * resolve_dot_failed() - implemented by resolve.c: the connection @owner's
+ * resolve_conn_failed() - implemented by resolve.c: the connection @owner's
  * query was on failed with @err.
  */
-void resolve_dot_failed(struct worker *w, void *owner, int err);
+void resolve_conn_failed(struct worker *w, void *owner, int err);

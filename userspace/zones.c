@@ -30,6 +30,8 @@ struct zone_entry {
 	uint16_t cdnskey_len[ZONES_CDNSKEY_MAX];
 	unsigned int ncdnskey_rdata;
 	uint64_t warned;			/* last expiry warning */
+	uint64_t cds_probed;			/* last CDS/CDNSKEY ask */
+	uint32_t cds_probed_keys;		/* keys_digest() then */
 };
 
 struct zones {
@@ -451,7 +453,8 @@ int zones_note_state(struct zones *z, const uint8_t *zone, enum zone_state state
 	return e ? 0 : -ENOMEM;
 }
 
-void zones_note_signatures(struct zones *z, const struct dns_msg *msg, uint64_t now)
+const uint8_t *zones_note_signatures(struct zones *z, const struct dns_msg *msg,
+				     uint64_t now)
 {
 	const uint8_t *signer = NULL;
 	uint32_t earliest = 0;
@@ -476,7 +479,7 @@ void zones_note_signatures(struct zones *z, const struct dns_msg *msg, uint64_t 
 		}
 	}
 	if (!signer)
-		return;
+		return NULL;
 	pthread_mutex_lock(&z->lock);
 	e = zones_find(z, signer, zones_hash(signer));
 	if (e && (!e->info.has_expiry || val_serial_lt(earliest, e->info.expiry))) {
@@ -487,6 +490,40 @@ void zones_note_signatures(struct zones *z, const struct dns_msg *msg, uint64_t 
 	pthread_mutex_unlock(&z->lock);
 	if (due)
 		zone_expiry_warn(signer, left);
+	return signer;
+}
+
+/* FNV-1a over the key tags and flags: tells a changed DNSKEY set. */
+static uint32_t keys_digest(const struct zone_info *zi)
+{
+	uint32_t h = 2166136261u;
+
+	for (unsigned int i = 0; i < zi->nkeys; i++) {
+		h = (h ^ zi->keys[i].tag) * 16777619u;
+		h = (h ^ zi->keys[i].flags) * 16777619u;
+	}
+	return h;
+}
+
+bool zones_cds_probe_due(struct zones *z, const uint8_t *zone, uint64_t now)
+{
+	struct zone_entry *e;
+	bool due = false;
+	uint32_t keys;
+
+	pthread_mutex_lock(&z->lock);
+	e = zones_find(z, zone, zones_hash(zone));
+	if (e && e->info.nkeys) {
+		keys = keys_digest(&e->info);
+		due = !e->cds_probed || keys != e->cds_probed_keys ||
+		      now >= e->cds_probed + ZONES_CDS_PROBE_EVERY;
+		if (due) {
+			e->cds_probed = now;
+			e->cds_probed_keys = keys;
+		}
+	}
+	pthread_mutex_unlock(&z->lock);
+	return due;
 }
 
 int zones_note_cds(struct zones *z, const struct dns_msg *msg, uint64_t now)
@@ -495,6 +532,7 @@ int zones_note_cds(struct zones *z, const struct dns_msg *msg, uint64_t now)
 	const uint8_t *zone;
 	struct zone_entry *e;
 	struct zone_info *zi;
+	unsigned int n = 0;
 	uint16_t qtype;
 
 	if (msg->qdcount < 1)
@@ -503,17 +541,21 @@ int zones_note_cds(struct zones *z, const struct dns_msg *msg, uint64_t now)
 	qtype = msg->question[0].qtype;
 	if (qtype != DNS_TYPE_CDS && qtype != DNS_TYPE_CDNSKEY)
 		return -EINVAL;
+	for (size_t i = 0; i < msg->rr_count; i++)
+		n += rr_is(&msg->rr[i], qtype, zone);
 	pthread_mutex_lock(&z->lock);
 	before = zones_snapshot(z, zone);
-	e = zones_touch(z, zone, true, now);
+	/* None published: nothing to compare, and no zone made of a name
+	 * that may be no zone at all. */
+	e = zones_touch(z, zone, n > 0, now);
 	if (!e) {
 		pthread_mutex_unlock(&z->lock);
-		return -ENOMEM;
+		return n ? -ENOMEM : 0;
 	}
 	zi = &e->info;
 	if (qtype == DNS_TYPE_CDS) {
 		zi->ncds = 0;
-		zi->has_cds = true;
+		zi->has_cds = n > 0;
 		for (size_t i = 0; i < msg->rr_count && zi->ncds < ZONES_MAX_DS; i++)
 			if (rr_is(&msg->rr[i], DNS_TYPE_CDS, zone))
 				zone_ds_from(&zi->cds[zi->ncds++], msg->rr[i].rdata,
@@ -523,7 +565,7 @@ int zones_note_cds(struct zones *z, const struct dns_msg *msg, uint64_t now)
 			free(e->cdnskey[i]);
 		e->ncdnskey_rdata = 0;
 		zi->ncdnskey = 0;
-		zi->has_cdnskey = true;
+		zi->has_cdnskey = n > 0;
 		for (size_t i = 0; i < msg->rr_count; i++) {
 			const struct dns_rr *rr = &msg->rr[i];
 			uint16_t tag;

@@ -14,7 +14,7 @@
 /*
  * Workers feed the inventory from the validation path, once per DS or
  * DNSKEY response handed to their chain (a zone's keys are fetched once
- * per chain lifetime, not per query) and once per validated answer (its
+ * per TTL of those RRsets, not per query) and once per validated answer (its
  * signer's earliest RRSIG expiration: one lookup). The control thread
  * reads it. One mutex guards everything: updates are rare and short.
  * The table is bounded: past its capacity the least recently updated
@@ -169,12 +169,30 @@ int zones_note_state(struct zones *z, const uint8_t *zone, enum zone_state state
  * @z:   the inventory.
  * @msg: the answer.
  * @now: UNIX time (for the warning).
+ * Return: the signer (pointing into @msg), NULL when nothing is signed.
  */
-void zones_note_signatures(struct zones *z, const struct dns_msg *msg, uint64_t now);
+const uint8_t *zones_note_signatures(struct zones *z, const struct dns_msg *msg,
+				     uint64_t now);
+
+#define ZONES_CDS_PROBE_EVERY 3600	/* seconds between CDS/CDNSKEY asks */
+
+/**
+ * zones_cds_probe_due() - whether to ask @zone's CDS and CDNSKEY now, so
+ * that the inventory compares them with the parent's DS (RFC 7344 4,
+ * RFC 8078) without waiting for a client to ask: true for a zone of the
+ * inventory never asked, asked ZONES_CDS_PROBE_EVERY ago, or whose DNSKEY
+ * set changed since (a rollover is when CDS changes). A true answer marks
+ * the zone asked at @now, so concurrent callers ask once.
+ * @z:    the inventory.
+ * @zone: the zone (wire form).
+ * @now:  UNIX time.
+ */
+bool zones_cds_probe_due(struct zones *z, const uint8_t *zone, uint64_t now);
 
 /**
  * zones_note_cds() - record a child's CDS or CDNSKEY RRset that passed
- * through (a validated answer to such a question, RFC 7344 4).
+ * through (a validated answer to such a question, RFC 7344 4). An answer
+ * without one clears what a known zone had and adds no zone.
  * @z:   the inventory.
  * @msg: the answer; its question names the zone.
  * @now: UNIX time.

@@ -76,9 +76,14 @@ static void keyset_from_ds(struct audit_keyset *s, const struct zone_ds *d,
 			s->cut = true;
 			break;
 		}
-		s->key[s->n++] = (struct audit_key){ .tag = d[i].tag,
-						     .algorithm = d[i].algorithm,
-						     .digest_type = d[i].digest_type };
+		s->key[s->n] = (struct audit_key){ .tag = d[i].tag,
+						   .algorithm = d[i].algorithm,
+						   .digest_type = d[i].digest_type };
+		/* Both ends hold at most 64 bytes (SHA-384 is 48). */
+		s->key[s->n].digest_len = d[i].digest_len < AUDIT_DIGEST_MAX ?
+					  d[i].digest_len : AUDIT_DIGEST_MAX;
+		memcpy(s->key[s->n].digest, d[i].digest, s->key[s->n].digest_len);
+		s->n++;
 	}
 }
 

@@ -18,7 +18,7 @@ complete_words() {
 }
 
 bash -n "$COMP"; ok $? "the script parses"
-is "$(complete_words xdpdns '')" "cache stats prog listen anchor nta zone help" "objects"
+is "$(complete_words xdpdns '')" "cache stats prog listen anchor nta zone proof help" "objects"
 is "$(complete_words xdpdns c '')" "show lookup delete flush load help" "cache commands (prefix c)"
 is "$(complete_words xdpdns -j st '')" "show watch per-cpu help" "stats commands after an option"
 is "$(complete_words xdpdns cache lookup www.example.com AA)" "AAAA" "record types"
@@ -31,6 +31,9 @@ is "$(complete_words xdpdns prog attach l)" "$(ls /sys/class/net | grep '^l' | t
 is "$(complete_words xdpdns --pin-path /sys/fs/bpf cache s '')" "name type user" \
 	"--pin-path's value skipped"
 is "$(complete_words xdpdns anchor add example.com '')" "ds dnskey" "anchor add: types"
+is "$(complete_words xdpdns proof www.example.com DNS)" "DNSKEY" "proof: record types"
+is "$(complete_words xdpdns proof www.example.com A -)" "-o --output" "proof: -o"
+is "$(complete_words xdpdns prog '')" "show attach detach help" "prog commands (p is now ambiguous with proof)"
 is "$(complete_words xdpdns -)" "-j --json -p --pretty -d --debug -V --version --pin-path --control --help" \
 	"options"
 done_testing

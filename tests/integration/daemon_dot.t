@@ -17,7 +17,8 @@ import time
 
 sys.dont_write_bytecode = True     # no __pycache__ in the tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from daemon_lib import Daemon, Tap, addresses, ede_codes, query, run_in_netns, skip_all  # noqa: E402
+from daemon_lib import (Daemon, Tap, addresses, ede_codes, query, run_in_netns,  # noqa: E402
+                        skip_all, unbound_conf)
 
 import dns.rcode  # noqa: E402
 
@@ -45,34 +46,14 @@ def start_unbound():
     # RFC 7858 4.2 pin: base64(SHA-256(SubjectPublicKeyInfo)), by openssl.
     spki = sh("sh", "-c", "openssl x509 -in %s -pubkey -noout | openssl pkey -pubin "
               "-outform der | openssl dgst -sha256 -binary | base64" % cert)
-    conf = os.path.join(work, "unbound.conf")
-    with open(conf, "w") as f:
-        f.write("""server:
-  interface: %(a)s@853
-  tls-port: 853
-  tls-service-key: %(key)s
-  tls-service-pem: %(cert)s
-  do-daemonize: no
-  username: ""
-  chroot: ""
-  directory: "%(w)s"
-  pidfile: ""
-  use-syslog: no
-  logfile: "%(w)s/unbound.log"
-  access-control: 127.0.0.0/8 allow
-  module-config: "iterator"
-  local-zone: "example.test." static
-  local-data: "example.test. 300 IN SOA ns.example.test. h.example.test. 1 3600 600 86400 60"
-  local-data: "www.example.test. 300 IN A 192.0.2.7"
-remote-control:
-  control-enable: no
-""" % dict(a=UPSTREAM, key=key, cert=cert, w=work))
-    for i in range(40):
-        conf_lines = '  local-data: "n%d.example.test. 300 IN A 192.0.2.%d"\n' % (i, 10 + i)
-        with open(conf) as f:
-            text = f.read()
-        with open(conf, "w") as f:
-            f.write(text.replace("remote-control:", conf_lines + "remote-control:"))
+    conf = unbound_conf(work, ["interface: %s@853" % UPSTREAM, "tls-port: 853",
+                               "tls-service-key: %s" % key, "tls-service-pem: %s" % cert,
+                               'local-zone: "example.test." static',
+                               'local-data: "example.test. 300 IN SOA ns.example.test. '
+                               'h.example.test. 1 3600 600 86400 60"',
+                               'local-data: "www.example.test. 300 IN A 192.0.2.7"'] +
+                        ['local-data: "n%d.example.test. 300 IN A 192.0.2.%d"' % (i, 10 + i)
+                         for i in range(40)])
     proc = subprocess.Popen(["unbound", "-c", conf], stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     deadline = time.time() + 10

@@ -20,7 +20,7 @@ import time
 sys.dont_write_bytecode = True     # no __pycache__ in the tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from daemon_lib import (FORGED, GENUINE, Daemon, FakeUpstream, Tap, addresses,  # noqa: E402
-                        ede_codes, query, run_in_netns)
+                        ede_codes, query, run_in_netns, sanitizer_check, stop_all, udp_load)
 
 import dns.flags  # noqa: E402
 import dns.message  # noqa: E402
@@ -257,20 +257,7 @@ def test_malformed(d, srv):
 
 def test_sighup_under_load(d, srv):
     results = []
-
-    def load():
-        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        s.settimeout(3)
-        for i in range(400):
-            w = dns.message.make_query("load%d.example." % i, "A", id=i).to_wire()
-            s.sendto(w, (srv, 53))
-            try:
-                m = dns.message.from_wire(s.recv(65535))
-                results.append(m.id == i and addresses(m) == [GENUINE])
-            except (socket.timeout, OSError):
-                results.append(False)
-        s.close()
-    th = threading.Thread(target=load)
+    th = threading.Thread(target=lambda: results.extend(udp_load(srv, 400)))
     th.start()
     for _ in range(5):
         time.sleep(0.1)
@@ -501,21 +488,12 @@ try:
     test_wildcard()
     test_silent_and_slow()
     test_spoofing()
-    for d in daemons:
-        if d.alive():
-            rc = d.stop()
-            if rc != 0:
-                t.ok(False, "%s exited %s" % (d.workdir, rc))
-                t.diag(d.logtext()[-2000:])
+    stop_all(t, daemons)
 finally:
     for d in daemons:
         d.stop(signal.SIGKILL if d.alive() and False else signal.SIGTERM)
     for u in ups:
         u.close()
-    errors = [d for d in daemons if "Sanitizer" in d.logtext() or
-              "runtime error" in d.logtext()]
-    t.ok(not errors, "no sanitizer report in any daemon log")
-    for d in errors:
-        t.diag(d.logtext()[-4000:])
+    sanitizer_check(t, daemons)
     shutil.rmtree(work, ignore_errors=True)
 sys.exit(t.done())

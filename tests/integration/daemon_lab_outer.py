@@ -1,12 +1,16 @@
 # SPDX-License-Identifier: GPL-2.0
 """The outer half of the xdpdnsd lab tests: take the lab lock, start the
-lab, run the test's --inner half inside xdpdns-cli, always stop the lab."""
+lab, run the test's --inner half inside xdpdns-cli, always stop the lab;
+and private copies of the binaries for the inner half."""
 
 import fcntl
 import os
+import shutil
 import subprocess
+import tempfile
 import time
 
+import daemon_lib
 from daemon_lib import ROOT, XDPDNSD, skip_all
 
 LAB = os.path.join(ROOT, "tests", "lab", "lab.sh")
@@ -56,3 +60,25 @@ def outer(script):
     return rc
 
 
+def private_binaries(work):
+    """Copies xdpdnsd and xdpdns into @work (a parallel "make" relinking
+    them cannot disturb the test) and points daemon_lib at the copy.
+    Returns the missing binary's name, or None."""
+    for b in ("xdpdnsd", "xdpdns"):
+        if not os.access(os.path.join(ROOT, b), os.X_OK):
+            return b
+        shutil.copy(os.path.join(ROOT, b), os.path.join(work, b))
+    daemon_lib.XDPDNSD = os.path.join(work, "xdpdnsd")
+    return None
+
+
+def private_workdir(prefix):
+    """A new temporary directory holding private_binaries(); None, after
+    the TAP line that skips the test, when a binary is not built."""
+    work = tempfile.mkdtemp(prefix=prefix)
+    missing = private_binaries(work)
+    if missing:
+        shutil.rmtree(work, ignore_errors=True)
+        print("1..0 # SKIP %s not built" % missing)
+        return None
+    return work

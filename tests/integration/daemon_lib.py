@@ -80,8 +80,12 @@ def run_in_netns(script, name):
 class Daemon:
     """xdpdnsd under test, in the current network namespace."""
 
-    def __init__(self, workdir, args, config=None, prefix=None):
+    def __init__(self, workdir, args, config=None, prefix=None, control_flag=True):
+        """@control_flag False: the control socket comes from @config
+        (control-socket: WORKDIR/control.sock), so that a reload can move
+        it; set self.ctl when it moves."""
         self.prefix = list(prefix or [])
+        self.control_flag = control_flag
         self.workdir = workdir
         os.makedirs(workdir, exist_ok=True)
         self.ctl = os.path.join(workdir, "control.sock")
@@ -100,8 +104,8 @@ class Daemon:
 
     def start(self):
         logf = open(self.log, "a")
-        self.proc = subprocess.Popen(self.prefix + [XDPDNSD, "--control-socket", self.ctl] +
-                                     self.args,
+        flag = ["--control-socket", self.ctl] if self.control_flag else []
+        self.proc = subprocess.Popen(self.prefix + [XDPDNSD] + flag + self.args,
                                      stdout=logf, stderr=logf)
         logf.close()
         deadline = time.time() + 10
@@ -198,6 +202,78 @@ def addresses(resp):
     return out
 
 
+def tcp_frames(buf):
+    """The complete length-prefixed messages at the start of @buf (RFC
+    1035 4.2.2) and the rest: (list of wire messages, remaining bytes)."""
+    msgs = []
+    while len(buf) >= 2 and len(buf) >= 2 + struct.unpack("!H", buf[:2])[0]:
+        n = struct.unpack("!H", buf[:2])[0]
+        msgs.append(buf[2:2 + n])
+        buf = buf[2 + n:]
+    return msgs, buf
+
+
+def udp_load(server, count, prefix="load", port=53):
+    """@count queries (PREFIXi.example. A, ID i), one at a time from one
+    socket; a list of booleans: answered with GENUINE and the right ID."""
+    results = []
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.settimeout(3)
+    for i in range(count):
+        w = dns.message.make_query("%s%d.example." % (prefix, i), "A", id=i).to_wire()
+        s.sendto(w, (server, port))
+        try:
+            m = dns.message.from_wire(s.recv(65535))
+            results.append(m.id == i and addresses(m) == [GENUINE])
+        except (socket.timeout, OSError, dns.exception.DNSException):
+            results.append(False)
+    s.close()
+    return results
+
+
+def stop_all(t, daemons):
+    """SIGTERM every running daemon; a failing TAP line for each that does
+    not exit 0."""
+    for d in daemons:
+        if d.alive():
+            rc = d.stop()
+            if rc != 0:
+                t.ok(False, "%s exited %s" % (d.workdir, rc))
+                t.diag(d.logtext()[-2000:])
+
+
+def sanitizer_check(t, daemons):
+    """One TAP line: no ASan/UBSan report in any daemon's log."""
+    errors = [d for d in daemons if os.path.exists(d.log) and
+              ("Sanitizer" in d.logtext() or "runtime error" in d.logtext())]
+    t.ok(not errors, "no sanitizer report in any daemon log")
+    for d in errors:
+        t.diag(d.logtext()[-4000:])
+
+
+def unbound_conf(workdir, server_lines):
+    """Write WORKDIR/unbound.conf for a test unbound in the foreground
+    (no chroot, no daemon, log to WORKDIR/unbound.log, iterator only, no
+    remote control) with @server_lines (interfaces, zones) added to its
+    server: clause; return the path."""
+    conf = os.path.join(workdir, "unbound.conf")
+    with open(conf, "w") as f:
+        f.write("""server:
+  do-daemonize: no
+  username: ""
+  chroot: ""
+  directory: "%(w)s"
+  pidfile: ""
+  use-syslog: no
+  logfile: "%(w)s/unbound.log"
+  access-control: 127.0.0.0/8 allow
+  module-config: "iterator"
+%(l)sremote-control:
+  control-enable: no
+""" % dict(w=workdir, l="".join("  %s\n" % x for x in server_lines)))
+    return conf
+
+
 FORGED = "6.6.6.6"
 GENUINE = "192.0.2.1"
 BIG_TXT = ["x" * 200] * 8
@@ -214,12 +290,14 @@ class FakeUpstream:
     Names: nx* -> NXDOMAIN with SOA; big* -> 8 TXT of 200 octets;
     signed* -> A plus an RRSIG; delayN-* -> answer after N*10 ms;
     anything else -> A 192.0.2.1. @count holds the query IDs seen per
-    lowercased name (a retransmission with the same ID counts once).
+    lowercased name (a retransmission with the same ID counts once);
+    @tcp_conns the TCP connections accepted.
     """
 
     def __init__(self, addr, port=53, mode="normal", delay=0.0):
         self.addr, self.port, self.mode, self.delay = addr, port, mode, delay
         self.count = {}
+        self.tcp_conns = 0
         self.lock = threading.Lock()
         self.stop_flag = False
         self.udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -357,11 +435,9 @@ class FakeUpstream:
                 break
             if not chunk:
                 break
-            buf += chunk
-            while len(buf) >= 2 and len(buf) >= 2 + struct.unpack("!H", buf[:2])[0]:
-                n = struct.unpack("!H", buf[:2])[0]
-                self._respond(buf[2:2 + n], (send, None), False)
-                buf = buf[2 + n:]
+            msgs, buf = tcp_frames(buf + chunk)
+            for m in msgs:
+                self._respond(m, (send, None), False)
         time.sleep(0.3)
         conn.close()
 
@@ -373,4 +449,6 @@ class FakeUpstream:
                 continue
             except OSError:
                 return
+            with self.lock:
+                self.tcp_conns += 1
             threading.Thread(target=self._tcp_client, args=(conn,), daemon=True).start()

@@ -18,13 +18,11 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.dont_write_bytecode = True     # no __pycache__ in the tree
 sys.path.insert(0, HERE)
-import daemon_lib  # noqa: E402
 from daemon_lib import ROOT, Daemon, Tap, addresses, ede_codes, query  # noqa: E402
 
 import dns.flags  # noqa: E402
@@ -32,7 +30,7 @@ import dns.message  # noqa: E402
 import dns.rcode  # noqa: E402
 import dns.rdatatype  # noqa: E402
 
-from daemon_lab_outer import outer, read_env  # noqa: E402
+from daemon_lab_outer import outer, private_workdir, read_env  # noqa: E402
 
 XDPDNS = os.path.join(ROOT, "xdpdns")
 FLAG_MASK = (dns.flags.QR | dns.flags.AA | dns.flags.RD | dns.flags.RA |
@@ -88,17 +86,11 @@ class Fwd:
 def inner():
     env = read_env()
     t = Tap()
-    work = tempfile.mkdtemp(prefix="xdpdns-e2e.")
+    work = private_workdir("xdpdns-e2e.")
+    if not work:
+        return 0
     pin = "/sys/fs/bpf/xdpdns-e2e-%d" % os.getpid()
     pin_bad = pin + "-layout"
-    # Private copies: a parallel "make" relinking the binaries cannot disturb us.
-    for b in ("xdpdnsd", "xdpdns"):
-        if not os.access(os.path.join(ROOT, b), os.X_OK):
-            shutil.rmtree(work, ignore_errors=True)
-            print("1..0 # SKIP %s not built" % b)
-            return 0
-        shutil.copy(os.path.join(ROOT, b), os.path.join(work, b))
-    daemon_lib.XDPDNSD = os.path.join(work, "xdpdnsd")
     v4 = env["LAB_VETH_FWDC4"].split("/")[0]
     v6 = env["LAB_VETH_FWDC6"].split("/")[0]
     dev = env["LAB_VETH_FWDC"]

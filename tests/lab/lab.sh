@@ -6,6 +6,10 @@
 #   tests/lab/lab.sh start    stop any leftover lab, then bring it all up
 #   tests/lab/lab.sh stop     kill what start launched, delete namespaces
 #   tests/lab/lab.sh status   show namespaces, processes, a probe query
+#   tests/lab/lab.sh event ACTION ZONE [SECONDS]
+#                             change a zone of the running lab (KSK rollover
+#                             steps, CDS mismatch, signatures expiring soon:
+#                             see mkzones.py run_event()), reload its knotd
 #
 # Everything it writes lives in tests/lab/run/ (git-ignored); other tests
 # read the layout from tests/lab/run/env.sh.
@@ -215,6 +219,13 @@ LAB_UPSTREAM_LOG=$RUN/unbound-upstream/unbound.log
 EOF
 }
 
+# mkzones ARGS...: the zone generator with the network plan's addresses.
+mkzones() {
+	LAB_AUTH_ROOT=$AUTH_ROOT LAB_AUTH_TLD=$AUTH_TLD LAB_AUTH_SLD=$AUTH_SLD \
+		LAB_AUTH_DEEP=$AUTH_DEEP LAB_UPSTREAM=$UPSTREAM \
+		LAB_VALIDATOR=$VALIDATOR "$PY" "$LAB_DIR/mkzones.py" "$@"
+}
+
 # phase NAME: log how long the previous phase took (start-up profile).
 phase() {
 	now=$(date +%s.%N)
@@ -235,10 +246,7 @@ lab_start() {
 	setup_net
 	phase network
 
-	LAB_AUTH_ROOT=$AUTH_ROOT LAB_AUTH_TLD=$AUTH_TLD LAB_AUTH_SLD=$AUTH_SLD \
-		LAB_AUTH_DEEP=$AUTH_DEEP LAB_UPSTREAM=$UPSTREAM \
-		LAB_VALIDATOR=$VALIDATOR "$PY" "$LAB_DIR/mkzones.py" "$RUN" ||
-		die "zone generation failed"
+	mkzones "$RUN" || die "zone generation failed"
 	phase zones
 
 	for level in $KNOT_LEVELS; do
@@ -306,8 +314,14 @@ stop)
 status)
 	lab_status
 	;;
+event)
+	[ -f "$RUN/zones/events.json" ] || die "lab not running"
+	shift
+	[ $# -ge 2 ] || die "usage: $0 event ACTION ZONE [SECONDS]"
+	mkzones "$RUN" --event "$@"
+	;;
 *)
-	echo "usage: $0 start|stop|status" >&2
+	echo "usage: $0 start|stop|status|event ACTION ZONE [SECONDS]" >&2
 	exit 2
 	;;
 esac

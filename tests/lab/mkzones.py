@@ -9,9 +9,12 @@
 # would break it. Everything is generated fresh with the current clock.
 #
 # usage: mkzones.py RUN_DIR   (addresses come from LAB_* environment vars)
+#        mkzones.py RUN_DIR --event ACTION ZONE [SECONDS]
+#        (events on a running lab: see run_event() and tests/lab/README.md)
 
 import base64
 import concurrent.futures
+import json
 import os
 import subprocess
 import sys
@@ -36,6 +39,8 @@ UPSTREAM = os.environ.get("LAB_UPSTREAM", "198.18.0.53")
 VALIDATOR = os.environ.get("LAB_VALIDATOR", "198.18.0.54")
 
 NOW = int(time.time())
+# SOA serial of every zone written; events raise it so knotd reloads.
+SERIAL = NOW
 HOUR = 3600
 DAY = 86400
 # Valid signatures: inception an hour ago, expiration in 30 days.
@@ -59,15 +64,20 @@ def ecdsa_csk():
 #   records extra records, names relative to the zone
 #   window  (inception, expiration) of the signatures
 #   mutate  name of a post-processing step that breaks the signed zone
+#   ttl     TTL of the zone's own records, of its delegation (NS, glue, DS)
+#           at the parent, and its SOA MINIMUM
+# Set by events (run_event()) and kept in run/zones/events.json:
+#   ds_from  key files whose DS the parent publishes (instead of "ds")
+#   cds_from key files the zone publishes CDS and CDNSKEY for
 ZONE_LIST = []
 
 
 def zone(name, level, parent, keys, denial="nsec", ds="keys", records=(),
-	 window=VALID, mutate=None):
+	 window=VALID, mutate=None, ttl=300):
 	ZONE_LIST.append(dict(name=name, level=level, parent=parent,
 			      keys=keys, denial=denial, ds=ds,
 			      records=list(records), window=window,
-			      mutate=mutate))
+			      mutate=mutate, ttl=ttl))
 
 
 STD = [
@@ -140,6 +150,20 @@ zone("cds.test.", "sld", "test.",
 zone("revoked.test.", "sld", "test.",
      [("kskrevoked", "ECDSAP256SHA256", 0),
       ("zsk", "ECDSAP256SHA256", 0)], records=STD)
+
+# Events at run time (run_event()), on zones whose TTLs are EVENT_TTL
+# seconds so that validators see each change at once: a KSK rollover, a
+# CDS that disagrees with the parent's DS, signatures about to expire.
+EVENT_TTL = 2
+EVENT_STD = [l.replace(" 300 ", " %d " % EVENT_TTL) for l in STD]
+zone("keyroll.test.", "sld", "test.",
+     [("ksk", "ECDSAP256SHA256", 0), ("zsk", "ECDSAP256SHA256", 0)],
+     records=EVENT_STD, ttl=EVENT_TTL)
+zone("cdsdiff.test.", "sld", "test.",
+     [("ksk", "ECDSAP256SHA256", 0), ("zsk", "ECDSAP256SHA256", 0)],
+     records=EVENT_STD, ttl=EVENT_TTL)
+zone("soonexp.test.", "sld", "test.", ecdsa_csk(), records=EVENT_STD,
+     ttl=EVENT_TTL)
 
 # The private-anchor zone: served by the SLD instance, delegated from
 # nowhere; the upstream recursor reaches it through a stub-zone.
@@ -279,6 +303,8 @@ def key_ds(base):
 
 def ds_rdatas(z):
 	"""DS records the parent publishes for zone z."""
+	if z.get("ds_from") is not None:
+		return [key_ds(b) for b in z["ds_from"]]
 	mode = z["ds"]
 	if mode == "none" or not z["keys"]:
 		return []
@@ -310,39 +336,43 @@ def ns_name(z):
 
 def write_unsigned(z):
 	name = z["name"]
-	lines = ["$ORIGIN " + name, "$TTL 300",
-		 "@ 300 SOA %s hostmaster.%s %d 1800 900 604800 300" %
-		 (ns_name(z), "lab." if name == "." else name, NOW),
-		 "@ 300 NS " + ns_name(z)]
+	ttl = z["ttl"]
+	lines = ["$ORIGIN " + name, "$TTL %d" % ttl,
+		 "@ %d SOA %s hostmaster.%s %d 1800 900 604800 %d" %
+		 (ttl, ns_name(z), "lab." if name == "." else name, SERIAL, ttl),
+		 "@ %d NS %s" % (ttl, ns_name(z))]
 	if name == ".":
-		lines.append("ns1.test. 300 A " + ADDR["root"])
+		lines.append("ns1.test. %d A %s" % (ttl, ADDR["root"]))
 	elif name == "test.":
-		lines.append("ns2 300 A " + ADDR["tld"])
+		lines.append("ns2 %d A %s" % (ttl, ADDR["tld"]))
 	else:
-		lines.append("ns 300 A " + ADDR[z["level"]])
+		lines.append("ns %d A %s" % (ttl, ADDR[z["level"]]))
 	lines += z["records"]
 	for c in ZONE_LIST:
 		if c["parent"] != name:
 			continue
 		rel = c["name"]
-		lines.append("%s 300 NS %s" % (rel, ns_name(c)))
+		lines.append("%s %d NS %s" % (rel, c["ttl"], ns_name(c)))
 		if c["name"] == "test.":
-			lines.append("ns2.test. 300 A " + ADDR["tld"])
+			lines.append("ns2.test. %d A %s" % (c["ttl"], ADDR["tld"]))
 		else:
-			lines.append("%s 300 A %s" % (ns_name(c), ADDR[c["level"]]))
+			lines.append("%s %d A %s" % (ns_name(c), c["ttl"],
+						    ADDR[c["level"]]))
 		for ds in ds_rdatas(c):
-			lines.append("%s 300 DS %s" % (rel, ds))
+			lines.append("%s %d DS %s" % (rel, c["ttl"], ds))
 	if z.get("keyfiles"):
 		# kskpub: published in DNSKEY (DS at the parent) but not signing,
 		# the double-DS stage of a KSK rollover.
 		for role, base in z["keyfiles"]:
 			if role == "kskpub":
-				lines.append("@ 300 DNSKEY " + read_dnskey(base))
+				lines.append("@ %d DNSKEY %s" % (ttl, read_dnskey(base)))
+	cds = z.get("cds_from") or []
 	if z["mutate"] == "cds":
-		# CDS/CDNSKEY for the KSK (RFC 7344), signed like any RRset.
-		ksk = [b for r, b in z["keyfiles"] if r == "ksk"][0]
-		lines.append("@ 300 CDS " + key_ds(ksk))
-		lines.append("@ 300 CDNSKEY " + read_dnskey(ksk))
+		cds = [b for r, b in z["keyfiles"] if r == "ksk"][:1]
+	for key in cds:
+		# CDS/CDNSKEY for the key (RFC 7344), signed like any RRset.
+		lines.append("@ %d CDS %s" % (ttl, key_ds(key)))
+		lines.append("@ %d CDNSKEY %s" % (ttl, read_dnskey(key)))
 	path = os.path.join(ZONES, fname(name) + ".unsigned")
 	with open(path, "w") as f:
 		f.write("\n".join(lines) + "\n")
@@ -671,6 +701,121 @@ def write_unbound_confs():
 		f.write("\n".join(lines) + "\n")
 
 
+# --- events on a running lab ----------------------------------------------
+
+EVENTS = os.path.join(ZONES, "events.json")
+
+
+def save_state():
+	"""What events change (key files, DS and CDS sources, signature
+	windows) and the last serial, for the next event."""
+	state = {"serial": SERIAL, "zones": {}}
+	for z in ZONE_LIST:
+		if z.get("keyfiles"):
+			state["zones"][z["name"]] = {
+				k: z[k] for k in ("keyfiles", "ds_from", "cds_from",
+						  "window") if z.get(k) is not None}
+	with open(EVENTS + ".new", "w") as f:
+		json.dump(state, f, indent=1)
+	os.replace(EVENTS + ".new", EVENTS)
+
+
+def load_state():
+	global SERIAL
+	with open(EVENTS) as f:
+		state = json.load(f)
+	# The serial grows at every event, even two in the same second.
+	SERIAL = max(NOW, state["serial"] + 1)
+	for name, kept in state["zones"].items():
+		z = ZONES_BY_NAME[name]
+		z.update(kept)
+		z["keyfiles"] = [tuple(k) for k in z["keyfiles"]]
+		z["window"] = tuple(z["window"])
+
+
+def resign(z):
+	"""Writes and signs zone z again, then has its knotd load it."""
+	argv, _ = sign_job(z, write_unsigned(z))
+	run(argv)
+	sock = os.path.join(RUN, "knot-" + z["level"], "knot.sock")
+	run(["knotc", "-s", sock, "-b", "-t", "10", "zone-reload", z["name"]])
+
+
+def new_ksk(z):
+	d = os.path.join(KEYS, fname(z["name"]))
+	base = run(["ldns-keygen", "-a", "ECDSAP256SHA256", "-k", z["name"]],
+		   cwd=d).strip()
+	return os.path.join(d, base)
+
+
+def key_tag(base):
+	return dns.dnssec.key_id(dns.rdata.from_text("IN", "DNSKEY",
+						     read_dnskey(base)))
+
+
+def summary(action, z):
+	"""The zone's keys, DS and CDS after the event, as a JSON line."""
+	def ds_list(ds):
+		return [{"tag": int(d.split()[0]), "digest": d.split()[3].lower()}
+			for d in ds]
+	return json.dumps({
+		"action": action, "zone": z["name"], "serial": SERIAL,
+		"dnskey_tags": [key_tag(b) for _, b in z["keyfiles"]],
+		"ds": ds_list(ds_rdatas(z)),
+		"cds": ds_list([key_ds(b) for b in z.get("cds_from") or []]),
+		"expiration": z["window"][1]})
+
+
+def run_event(action, name, arg=None):
+	"""ACTION on zone NAME of the running lab (its zone files under RUN):
+	  rollover-publish  a new KSK, the DNSKEY RRset signed by old and new
+	  rollover-ds       the parent's DS replaced by the new KSK's
+	  rollover-retire   the old KSK removed, signed by the new one only
+	                    (RFC 6781 4.1.2: wait the DS TTL before this)
+	  cds-mismatch      a new KSK published (not signing) with CDS and
+	                    CDNSKEY for it only; the parent's DS unchanged
+	  expire-soon SECS  re-signed: inception an hour ago, expiration in
+	                    SECS seconds
+	Prints a JSON summary of the zone afterwards."""
+	load_state()
+	z = ZONES_BY_NAME.get(name)
+	if not z or not z.get("keyfiles"):
+		sys.exit("mkzones: %s is not a signed zone of the lab" % name)
+	ksks = [b for r, b in z["keyfiles"] if r == "ksk"]
+	if action == "expire-soon" and not (arg or "").isdigit():
+		sys.exit("mkzones: expire-soon needs SECONDS")
+	if action.startswith("rollover-") or action == "cds-mismatch":
+		if not ksks:
+			sys.exit("mkzones: %s has no KSK to roll (KSK+ZSK zones only)"
+				 % name)
+		# From now on the DS set is explicit: the keys added next are
+		# not at the parent until rollover-ds puts them there.
+		if z.get("ds_from") is None:
+			z["ds_from"] = ksks
+	if action == "rollover-publish":
+		z["keyfiles"].insert(len(ksks), ("ksk", new_ksk(z)))
+		resign(z)
+	elif action == "rollover-ds":
+		z["ds_from"] = ksks[-1:]
+		resign(ZONES_BY_NAME[z["parent"]])
+	elif action == "rollover-retire":
+		z["keyfiles"] = [(r, b) for r, b in z["keyfiles"]
+				 if r != "ksk" or b in z["ds_from"]]
+		resign(z)
+	elif action == "cds-mismatch":
+		pub = new_ksk(z)
+		z["keyfiles"].append(("kskpub", pub))
+		z["cds_from"] = [pub]
+		resign(z)
+	elif action == "expire-soon":
+		z["window"] = (NOW - HOUR, NOW + int(arg))
+		resign(z)
+	else:
+		sys.exit("mkzones: unknown event " + action)
+	save_state()
+	print(summary(action, z))
+
+
 def main():
 	for d in (ZONES, KEYS, ANCHORS):
 		os.makedirs(d, exist_ok=True)
@@ -708,6 +853,11 @@ def main():
 				b.write("%s %s ldns-verify-zone\n" % (z["name"], f))
 			else:
 				g.write("%s %s\n" % (z["name"], f))
+	save_state()
+
 
 if __name__ == "__main__":
-	main()
+	if len(sys.argv) > 3 and sys.argv[2] == "--event":
+		run_event(*sys.argv[3:6])
+	else:
+		main()

@@ -178,12 +178,12 @@ static void test_format(void)
 	int n;
 
 	ev.before_keys.n = 2;
-	ev.before_keys.key[0] = (struct audit_key){ 20326, 8, 0, 257 };
-	ev.before_keys.key[1] = (struct audit_key){ 1111, 13, 0, 256 };
+	ev.before_keys.key[0] = (struct audit_key){ .tag = 20326, .algorithm = 8, .digest_type = 0, .flags = 257 };
+	ev.before_keys.key[1] = (struct audit_key){ .tag = 1111, .algorithm = 13, .digest_type = 0, .flags = 256 };
 	ev.after_keys.n = 3;
-	ev.after_keys.key[0] = (struct audit_key){ 20326, 8, 0, 257 };
-	ev.after_keys.key[1] = (struct audit_key){ 2222, 13, 0, 256 };
-	ev.after_keys.key[2] = (struct audit_key){ 20454, 8, 0, 385 };
+	ev.after_keys.key[0] = (struct audit_key){ .tag = 20326, .algorithm = 8, .digest_type = 0, .flags = 257 };
+	ev.after_keys.key[1] = (struct audit_key){ .tag = 2222, .algorithm = 13, .digest_type = 0, .flags = 256 };
+	ev.after_keys.key[2] = (struct audit_key){ .tag = 20454, .algorithm = 8, .digest_type = 0, .flags = 385 };
 	n = audit_format(&ev, line, sizeof(line));
 	ok(n > 0 && (size_t)n == strlen(line), "dnskey_changed formats");
 	is_str(line,
@@ -228,14 +228,31 @@ static void test_format(void)
 
 	ev = event(AUDIT_CDS_MISMATCH, "child.example.");
 	ev.before_keys.n = 1;
-	ev.before_keys.key[0] = (struct audit_key){ 4242, 13, 2, 0 };
+	ev.before_keys.key[0] = (struct audit_key){ .tag = 4242, .algorithm = 13, .digest_type = 2, .flags = 0 };
 	ev.after_keys.n = 1;
-	ev.after_keys.key[0] = (struct audit_key){ 4343, 13, 2, 0 };
+	ev.after_keys.key[0] = (struct audit_key){ .tag = 4343, .algorithm = 13, .digest_type = 2, .flags = 0 };
 	audit_format(&ev, line, sizeof(line));
 	ok(strstr(line, "\"kind\":\"cds_mismatch\",\"before\":[{\"tag\":4242,"
 			"\"algorithm\":13,\"digest_type\":2}]") &&
 		   !strstr(line, "revoked"),
 	   "CDS keys shown by digest type");
+	ev = event(AUDIT_DS_CHANGED, "child.example.");
+	ev.before_keys.n = 1;
+	ev.before_keys.key[0] = (struct audit_key){ .tag = 4242, .algorithm = 13,
+						    .digest_type = 2, .digest_len = 4,
+						    .digest = { 0xde, 0xad, 0xbe, 0xef } };
+	ev.after_keys.n = 1;
+	ev.after_keys.key[0] = ev.before_keys.key[0];
+	ev.after_keys.key[0].digest[3] = 0xee;
+	audit_format(&ev, line, sizeof(line));
+	is_str(line,
+	       "{\"time\":\"2026-11-28T23:00:00.123Z\",\"zone\":\"child.example.\","
+	       "\"kind\":\"ds_changed\","
+	       "\"before\":[{\"tag\":4242,\"algorithm\":13,\"digest_type\":2,\"digest\":\"deadbeef\"}],"
+	       "\"after\":[{\"tag\":4242,\"algorithm\":13,\"digest_type\":2,\"digest\":\"deadbeee\"}],"
+	       "\"added\":[{\"tag\":4242,\"algorithm\":13,\"digest_type\":2,\"digest\":\"deadbeee\"}],"
+	       "\"removed\":[{\"tag\":4242,\"algorithm\":13,\"digest_type\":2,\"digest\":\"deadbeef\"}]}",
+	       "DS keys with their digests: same tag, new digest is a change");
 	/* The longest line there can be fits AUDIT_LINE_MAX. */
 	{
 		static char big[AUDIT_LINE_MAX];
@@ -246,11 +263,21 @@ static void test_format(void)
 		memset(w.detail, '"', sizeof(w.detail) - 1);
 		w.before_keys.n = w.after_keys.n = AUDIT_MAX_KEYS;
 		for (k = 0; k < AUDIT_MAX_KEYS; k++) {
-			w.before_keys.key[k] = (struct audit_key){ 65535 - k, 255, 255, 65535 };
-			w.after_keys.key[k] = (struct audit_key){ 60000 - k, 255, 255, 65535 };
+			w.before_keys.key[k] = (struct audit_key){ .tag = 65535 - k, .algorithm = 255, .digest_type = 255, .flags = 65535 };
+			w.after_keys.key[k] = (struct audit_key){ .tag = 60000 - k, .algorithm = 255, .digest_type = 255, .flags = 65535 };
 		}
 		n = audit_format(&w, big, sizeof(big));
 		ok(n > 0 && json_valid(big), "worst case line fits (%d bytes)", n);
+		/* DS keys carry 64-byte digests: the longest key arrays. */
+		w.kind = AUDIT_DS_CHANGED;
+		for (k = 0; k < AUDIT_MAX_KEYS; k++) {
+			w.before_keys.key[k].digest_len = AUDIT_DIGEST_MAX;
+			w.after_keys.key[k].digest_len = AUDIT_DIGEST_MAX;
+			memset(w.before_keys.key[k].digest, 0xab, AUDIT_DIGEST_MAX);
+			memset(w.after_keys.key[k].digest, 0xcd, AUDIT_DIGEST_MAX);
+		}
+		n = audit_format(&w, big, sizeof(big));
+		ok(n > 0 && json_valid(big), "worst case DS line fits (%d bytes)", n);
 	}
 	ev.kind = AUDIT_KIND_MAX;
 	is_int(audit_format(&ev, line, sizeof(line)), -EINVAL,
@@ -466,6 +493,55 @@ static void test_drops(void)
 	unlink(path);
 }
 
+/* audit_configure(): a reload moves the log, changes its bounds, turns it
+ * off; a path that cannot be opened leaves the running log alone. */
+static void test_configure(void)
+{
+	char p1[PATH_MAX / 2], p2[PATH_MAX / 2], r1[PATH_MAX];
+	struct audit_event ev = event(AUDIT_DS_CHANGED, "example.");
+	struct audit *a;
+	int bad = 0, i, n;
+
+	snprintf(p1, sizeof(p1), "%s/conf1.log", tmpdir);
+	snprintf(p2, sizeof(p2), "%s/conf2.log", tmpdir);
+	snprintf(r1, sizeof(r1), "%s.1", p2);
+	if (audit_open(p1, 0, 0, &a)) {
+		ok(0, "log opens");
+		return;
+	}
+	audit_event(a, &ev);
+	is_int(audit_configure(a, p2, 600, 1), 0, "moved to a second file");
+	audit_event(a, &ev);
+	audit_flush(a, 5000);
+	is_int(count_lines(p1, &bad, NULL, NULL), 1, "queued before: in the old file");
+	is_int(count_lines(p2, &bad, NULL, NULL), 1, "after: in the new file");
+	is_int(audit_configure(a, "/nonexistent-dir/x.log", 0, 0), -ENOENT,
+	       "a path that cannot be opened is refused");
+	ok(audit_enabled(a), "and the log stays on");
+	for (i = 0; i < 10; i++)
+		audit_event(a, &ev);
+	audit_flush(a, 5000);
+	ok(file_size(r1) > 0 && file_size(p2) <= 600,
+	   "the new bounds rotate it (%lld, %lld)", (long long)file_size(p2),
+	   (long long)file_size(r1));
+	n = count_lines(p1, &bad, NULL, NULL) + count_lines(p2, &bad, NULL, NULL) +
+	    count_lines(r1, &bad, NULL, NULL);
+	is_int(audit_configure(a, "", 0, 0), 0, "turned off");
+	ok(!audit_enabled(a), "reported off");
+	is_int(audit_event(a, &ev), 0, "an event is accepted and ignored");
+	audit_flush(a, 5000);
+	is_int(count_lines(p1, &bad, NULL, NULL) + count_lines(p2, &bad, NULL, NULL) +
+	       count_lines(r1, &bad, NULL, NULL), n, "no line written while off");
+	is_int(audit_configure(a, p1, 0, 0), 0, "on again");
+	audit_event(a, &ev);
+	audit_close(a);
+	is_int(count_lines(p1, &bad, NULL, NULL), 2, "appended to the file given");
+	is_int(bad, 0, "all valid JSON");
+	unlink(p1);
+	unlink(p2);
+	unlink(r1);
+}
+
 int main(void)
 {
 	if (!mkdtemp(tmpdir)) {
@@ -475,6 +551,7 @@ int main(void)
 	test_log();
 	test_rotation();
 	test_drops();
+	test_configure();
 	rmdir(tmpdir);
 	return done_testing();
 }

@@ -277,10 +277,56 @@ static void test_lru(void)
 	cache_free(c);
 }
 
+/* cache_get_unless(): no copy only for the same entry at the same TTL. */
+static void test_get_unless(void)
+{
+	struct cache *c = cache_new(1 << 20);
+	struct cache_key k;
+	struct cache_hit hit, again;
+	struct cache_stats st;
+	uint8_t wire[64], out[128];
+	uint64_t id;
+
+	memset(wire, 0x33, sizeof(wire));
+	key_of(&k, "memo.example.", DNS_TYPE_A, false);
+	cache_put(c, &k, wire, sizeof(wire), 60, CACHE_KIND_POSITIVE,
+		  CACHE_SEC_INSECURE, 0xffff, 100);
+	is_int(cache_get_unless(c, &k, 100, 0, 0, out, sizeof(out), &hit), 0,
+	       "unless: hit");
+	ok(hit.copied && hit.id != 0 && !memcmp(out, wire, sizeof(wire)),
+	   "no id held: copied, with a non-zero id");
+	id = hit.id;
+	memset(out, 0, sizeof(out));
+	is_int(cache_get_unless(c, &k, 100, id, hit.ttl_left, out, sizeof(out),
+				&again), 0, "unless: same entry, same TTL: hit");
+	ok(!again.copied && out[0] == 0, "same entry, same TTL: not copied");
+	is_int(again.ttl_left, 60, "TTL still reported");
+	is_int(again.len, sizeof(wire), "length still reported");
+	is_int(again.security, CACHE_SEC_INSECURE, "security still reported");
+	is_int(cache_get_unless(c, &k, 101, id, 60, out, sizeof(out), &again), 0,
+	       "a second later: hit");
+	ok(again.copied && again.ttl_left == 59 && again.id == id,
+	   "TTL changed: copied again, same id");
+	is_int(cache_get_unless(c, &k, 101, id, 59, NULL, 0, &again), 0,
+	   "not copied: the buffer is not needed");
+	cache_put(c, &k, wire, 32, 60, CACHE_KIND_POSITIVE, CACHE_SEC_INSECURE,
+		  0xffff, 101);
+	is_int(cache_get_unless(c, &k, 101, id, 60, out, sizeof(out), &again), 0,
+	       "replaced entry: hit");
+	ok(again.copied && again.id != id && again.len == 32,
+	   "replaced entry: new id, copied");
+	is_int(cache_get_unless(c, &k, 200, again.id, 60, out, sizeof(out), &again),
+	       -ENOENT, "expired: a miss whatever id is held");
+	cache_get_stats(c, &st);
+	is_int(st.hits, 5, "every hit counted, copied or not");
+	cache_free(c);
+}
+
 int main(void)
 {
 	test_lifetime();
 	test_basic();
 	test_lru();
+	test_get_unless();
 	return done_testing();
 }

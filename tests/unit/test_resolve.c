@@ -7,6 +7,7 @@
 #include "dns/message.h"
 #include "dns/name.h"
 #include "resolve.h"
+#include "resolve_fixture.h"
 #include "tap.h"
 
 static uint8_t up[4096], out[65535];
@@ -16,43 +17,14 @@ static struct dns_msg upmsg, outmsg;
 /* An upstream answer for www.example./A: @n A records and one RRSIG. */
 static void upstream_answer(int n)
 {
-	uint8_t name[DNS_NAME_MAXLEN], sig[64] = { 0 };
-	struct dns_builder b;
-	size_t len;
-
-	dns_name_from_text("www.example.", name);
-	sig[1] = DNS_TYPE_A;
-	sig[2] = 13;
-	sig[3] = 2;
-	sig[18] = 0;	/* signer "." */
-	memset(sig + 19, 0x77, 40);
-	dns_builder_init(&b, up, sizeof(up), 0, 7, DNS_FLAG_QR | DNS_FLAG_RD);
-	dns_builder_question(&b, name, DNS_TYPE_A, DNS_CLASS_IN);
-	for (int i = 0; i < n; i++) {
-		uint8_t rd[4] = { 192, 0, 2, (uint8_t)(i + 1) };
-
-		dns_builder_rr(&b, DNS_SECTION_ANSWER, name, DNS_TYPE_A, DNS_CLASS_IN,
-			       300, rd, 4);
-	}
-	dns_builder_rr(&b, DNS_SECTION_ANSWER, name, DNS_TYPE_RRSIG, DNS_CLASS_IN,
-		       300, sig, 59);
-	len = dns_builder_finish(&b);
-	if (dns_msg_parse(&upmsg, up, len))
-		diag("upstream message does not parse");
+	fixture_upstream_answer(up, sizeof(up), &upmsg, n);
 }
 
 static void client(struct client *c, uint16_t flags, bool edns, bool do_bit,
 		   uint16_t size, uint16_t qtype)
 {
-	memset(c, 0, sizeof(*c));
-	c->id = 0x1234;
-	c->flags = flags;
-	c->has_edns = edns;
-	c->do_bit = do_bit;
-	c->udp_size = size;
-	c->qtype = qtype;
-	c->qclass = DNS_CLASS_IN;
-	dns_name_from_text("WWW.Example.", c->qname);
+	fixture_client(c, 0x1234, "WWW.Example.", flags, edns, do_bit, size, qtype,
+		       false);
 }
 
 /* Build, parse the result; return its length (or the error). */

@@ -264,6 +264,44 @@ static void test_cds(void)
 	is_int(zi.cdnskey_match, ZONE_CDS_MATCH, "a new parent DS is compared again");
 	respond("c.example.", DNS_TYPE_A, NULL, 0);
 	is_int(zones_note_cds(z, &msg, T_NOW), -EINVAL, "an A answer is no CDS");
+
+	/* The child withdraws its CDS: NODATA clears it; a name that is no
+	 * zone is not made one by a CDS NODATA. */
+	respond("c.example.", DNS_TYPE_CDS, NULL, 0);
+	is_int(zones_note_cds(z, &msg, T_NOW), 0, "CDS NODATA noted");
+	zones_get(z, name, &zi);
+	ok(!zi.has_cds && zi.ncds == 0, "CDS withdrawn: none shown");
+	respond("www.c.example.", DNS_TYPE_CDNSKEY, NULL, 0);
+	is_int(zones_note_cds(z, &msg, T_NOW), 0, "CDNSKEY NODATA of a name");
+	is_int(zones_count(z), 1, "a CDNSKEY NODATA adds no zone");
+	zones_free(z);
+}
+
+/* When the daemon asks a zone's CDS and CDNSKEY itself. */
+static void test_cds_probe(void)
+{
+	struct zones *z = zones_new(0, 0);
+	uint8_t k1[80], k2[80], name[DNS_NAME_MAXLEN], other[DNS_NAME_MAXLEN];
+	struct rec keys[] = {
+		{ DNS_TYPE_DNSKEY, "p.example.", k1, dnskey(k1, 257, 3) },
+		{ DNS_TYPE_DNSKEY, "p.example.", k2, dnskey(k2, 256, 4) },
+	};
+
+	dns_name_from_text("p.example.", name);
+	dns_name_from_text("q.example.", other);
+	ok(!zones_cds_probe_due(z, name, T_NOW), "unknown zone: no probe");
+	respond("p.example.", DNS_TYPE_DNSKEY, keys, 1);
+	zones_note_response(z, &msg, T_NOW);
+	ok(zones_cds_probe_due(z, name, T_NOW), "new zone: probe due");
+	ok(!zones_cds_probe_due(z, name, T_NOW + 1), "asked: not again at once");
+	ok(!zones_cds_probe_due(z, other, T_NOW + 1), "another, unknown zone: none");
+	respond("p.example.", DNS_TYPE_DNSKEY, keys, 2);
+	zones_note_response(z, &msg, T_NOW + 2);
+	ok(zones_cds_probe_due(z, name, T_NOW + 2), "DNSKEY set changed: due again");
+	ok(!zones_cds_probe_due(z, name, T_NOW + ZONES_CDS_PROBE_EVERY + 1),
+	   "same keys, within the interval: not due");
+	ok(zones_cds_probe_due(z, name, T_NOW + 2 + ZONES_CDS_PROBE_EVERY),
+	   "the interval passed: due");
 	zones_free(z);
 }
 
@@ -351,6 +389,7 @@ int main(void)
 	dns_msg_init(&msg);
 	test_keys_ds_expiry();
 	test_cds();
+	test_cds_probe();
 	test_lru_order();
 	test_kernel_flush();
 	dns_msg_release(&msg);

@@ -8,18 +8,6 @@
 #include "dns/rr.h"
 #include "main.h"
 
-/* NAME in the canonical text form the daemon's request parser expects. */
-static int anchor_name(struct cli *cli, const char *arg, char *text, size_t cap)
-{
-	unsigned char wire[DNS_NAME_MAXLEN];
-
-	if (cli_parse_name(cli, arg, wire))
-		return CLI_USAGE;
-	if (dns_name_to_text(wire, text, cap) < 0)
-		return cli_usage_error(cli, "name '%s' is too long", arg);
-	return 0;
-}
-
 static int do_list(struct cli *cli, int argc, char **argv)
 {
 	if (argc > 0)
@@ -35,7 +23,7 @@ static int do_add(struct cli *cli, int argc, char **argv)
 	size_t len = 0;
 
 	REQ_ARGS(3);
-	if (anchor_name(cli, GET_ARG(), name, sizeof(name)))
+	if (cli_parse_name_text(cli, GET_ARG(), name, sizeof(name)))
 		return CLI_USAGE;
 	/* A DS (RFC 4034 5) or a DNSKEY (RFC 4034 2), as in a zone file. */
 	if (!strcasecmp(*argv, "ds"))
@@ -65,15 +53,7 @@ static int do_add(struct cli *cli, int argc, char **argv)
 
 static int do_remove(struct cli *cli, int argc, char **argv)
 {
-	char name[DNS_NAME_TEXT_MAXLEN];
-	struct ctl_arg arg = { .name = "name", .text = name };
-
-	REQ_ARGS(1);
-	if (anchor_name(cli, GET_ARG(), name, sizeof(name)))
-		return CLI_USAGE;
-	if (argc > 0)
-		return cli_usage_error(cli, "unexpected '%s'", *argv);
-	return ctl_command(cli, "anchor-remove", &arg, 1, NULL);
+	return ctl_name_command(cli, "anchor-remove", argc, argv, NULL);
 }
 
 static int do_help(struct cli *cli, int argc, char **argv)

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "ctl_client.h"
+#include "dns/name.h"
 #include "util/error.h"
 
 #define CTL_TIMEOUT_MS 2000
@@ -63,9 +64,9 @@ static int ctl_send_all(int fd, const char *buf, size_t len)
 }
 
 /* Read up to the first newline; *line is malloc'ed and NUL-terminated. */
-static int ctl_read_line(int fd, char **line)
+static int ctl_read_line(int fd, unsigned int timeout_ms, char **line)
 {
-	long long deadline = ctl_now_ms() + CTL_TIMEOUT_MS;
+	long long deadline = ctl_now_ms() + timeout_ms;
 	size_t len = 0, cap = 4096;
 	char *buf = malloc(cap), *nl;
 	int err;
@@ -167,7 +168,8 @@ int ctl_request(struct cli *cli, const char *cmd, const struct ctl_arg *args,
 	err = ctl_send_all(fd, req.buf, req.len);
 	if (err)
 		goto out;
-	err = ctl_read_line(fd, &line);
+	err = ctl_read_line(fd, cli->ctl_timeout_ms ? cli->ctl_timeout_ms : CTL_TIMEOUT_MS,
+			    &line);
 	if (err)
 		goto out;
 	err = json_parse(line, &answer);
@@ -228,7 +230,8 @@ int ctl_report(struct cli *cli, const char *cmd, int err, const char *errbuf)
 		return cli_error(cli, "the daemon's answer to '%s' is not valid JSON", cmd);
 	case -ETIMEDOUT:
 		return cli_error(cli, "the daemon did not answer '%s' within %d ms on %s",
-				 cmd, CTL_TIMEOUT_MS, cli->control);
+				 cmd, cli->ctl_timeout_ms ? cli->ctl_timeout_ms : CTL_TIMEOUT_MS,
+				 cli->control);
 	default:
 		return cli_error(cli, "control socket %s: %s", cli->control,
 				 xdpdns_strerror(err));
@@ -265,4 +268,35 @@ int ctl_command(struct cli *cli, const char *cmd, const struct ctl_arg *args,
 	}
 	json_value_free(res);
 	return CLI_OK;
+}
+
+int ctl_command_print(struct cli *cli, const char *cmd, const struct ctl_arg *args,
+		      int nargs, void (*print)(const struct json_value *result))
+{
+	struct json_value *res = NULL;
+	char errbuf[256];
+	int err;
+
+	if (cli->json || !print)
+		return ctl_command(cli, cmd, args, nargs, NULL);
+	err = ctl_request(cli, cmd, args, nargs, &res, errbuf, sizeof(errbuf));
+	if (err)
+		return ctl_report(cli, cmd, err, errbuf);
+	print(res);
+	json_value_free(res);
+	return CLI_OK;
+}
+
+int ctl_name_command(struct cli *cli, const char *cmd, int argc, char **argv,
+		     void (*print)(const struct json_value *result))
+{
+	char name[DNS_NAME_TEXT_MAXLEN];
+	struct ctl_arg arg = { .name = "name", .text = name };
+
+	REQ_ARGS(1);
+	if (cli_parse_name_text(cli, GET_ARG(), name, sizeof(name)))
+		return CLI_USAGE;
+	if (argc > 0)
+		return cli_usage_error(cli, "unexpected '%s'", *argv);
+	return ctl_command_print(cli, cmd, &arg, 1, print);
 }

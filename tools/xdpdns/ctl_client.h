@@ -31,7 +31,7 @@ struct ctl_arg {
  *		free with json_value_free()).
  * @errbuf:	receives the daemon's error text for CTL_EFAILED.
  * @errcap:	its size.
- * Waits at most two seconds for the answer.
+ * Waits at most @cli->ctl_timeout_ms (two seconds when 0) for the answer.
  * Return: 0, CTL_ENOTUP, CTL_EUNKNOWN, CTL_EFAILED, XDPDNS_ESYNTAX (the
  * answer is not JSON), -ETIMEDOUT or another -errno.
  */
@@ -53,3 +53,20 @@ int ctl_report(struct cli *cli, const char *cmd, int err, const char *errbuf);
  */
 int ctl_command(struct cli *cli, const char *cmd, const struct ctl_arg *args,
 		int nargs, const char *empty_text);
+
+/**
+ * ctl_command_print() - run a daemon command; -j prints its result as
+ * is, else @print gets it (ctl_command() when @print is NULL).
+ * Return: CLI_OK or CLI_ERROR (reported).
+ */
+int ctl_command_print(struct cli *cli, const char *cmd, const struct ctl_arg *args,
+		      int nargs, void (*print)(const struct json_value *result));
+
+/**
+ * ctl_name_command() - a daemon command of one NAME argument (the rest
+ * of the command line), as {"cmd": @cmd, "name": NAME}, printed by
+ * @print as ctl_command_print() does.
+ * Return: CLI_OK, CLI_USAGE or CLI_ERROR (reported).
+ */
+int ctl_name_command(struct cli *cli, const char *cmd, int argc, char **argv,
+		     void (*print)(const struct json_value *result));

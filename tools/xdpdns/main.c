@@ -105,6 +105,17 @@ int cli_parse_name(struct cli *cli, const char *text, unsigned char *out)
 	return 0;
 }
 
+int cli_parse_name_text(struct cli *cli, const char *text, char *out, size_t cap)
+{
+	unsigned char wire[DNS_NAME_MAXLEN];
+
+	if (cli_parse_name(cli, text, wire))
+		return CLI_USAGE;
+	if (dns_name_to_text(wire, out, cap) < 0)
+		return cli_usage_error(cli, "name '%s' is too long", text);
+	return 0;
+}
+
 int cli_maps_open(struct cli *cli, struct refill_maps *maps)
 {
 	int err = refill_maps_open(maps, cli->pin_dir);
@@ -196,7 +207,7 @@ static int do_help(struct cli *cli, int argc, char **argv)
 		"Usage: %s [OPTIONS] OBJECT { COMMAND | help }\n"
 		"       %s help\n"
 		"\n"
-		"OBJECT := { cache | stats | prog | listen | anchor | nta | zone }\n"
+		"OBJECT := { cache | stats | prog | listen | anchor | nta | zone | proof }\n"
 		"OPTIONS := { -j|--json | -p|--pretty | -d|--debug | -V|--version |\n"
 		"             --pin-path DIR | --control PATH }\n"
 		"\n"
@@ -230,6 +241,7 @@ static const struct cli_cmd objects[] = {
 	{ "anchor", do_anchor },
 	{ "nta", do_nta },
 	{ "zone", do_zone },
+	{ "proof", do_proof },
 	{ NULL, NULL },
 };
 

@@ -28,6 +28,8 @@
  * @streamed:	part of @jw was already written to stdout (stats watch).
  * @failed:	an error was reported (its text is in @error).
  * @error:	the first error's text.
+ * @ctl_timeout_ms: how long a control request may take (0: the default,
+ *		two seconds; "proof" resolves, so it waits longer).
  */
 struct cli {
 	const char *argv0;
@@ -40,6 +42,7 @@ struct cli {
 	bool streamed;
 	bool failed;
 	char error[512];
+	unsigned int ctl_timeout_ms;
 };
 
 /**
@@ -107,6 +110,14 @@ int cli_parse_type(struct cli *cli, const char *text, unsigned int *out);
 int cli_parse_name(struct cli *cli, const char *text, unsigned char *out);
 
 /**
+ * cli_parse_name_text() - a domain name argument in the canonical text
+ * form the daemon's requests take (absolute, lower case).
+ * @out:	DNS_NAME_TEXT_MAXLEN bytes are enough (@cap).
+ * Return: 0, or CLI_USAGE after reporting the bad name.
+ */
+int cli_parse_name_text(struct cli *cli, const char *text, char *out, size_t cap);
+
+/**
  * cli_maps_open() - open the pinned maps of @cli->pin_dir.
  * Return: 0, or CLI_ERROR after reporting why (nothing pinned, another
  * layout version, permissions).
@@ -145,3 +156,4 @@ int do_listen(struct cli *cli, int argc, char **argv);
 int do_anchor(struct cli *cli, int argc, char **argv);
 int do_nta(struct cli *cli, int argc, char **argv);
 int do_zone(struct cli *cli, int argc, char **argv);
+int do_proof(struct cli *cli, int argc, char **argv);

@@ -10,17 +10,6 @@
 /* RFC 7646 8: an NTA should not outlive a week. */
 #define NTA_TTL_MAX 604800
 
-static int nta_name(struct cli *cli, const char *arg, char *text, size_t cap)
-{
-	unsigned char wire[DNS_NAME_MAXLEN];
-
-	if (cli_parse_name(cli, arg, wire))
-		return CLI_USAGE;
-	if (dns_name_to_text(wire, text, cap) < 0)
-		return cli_usage_error(cli, "name '%s' is too long", arg);
-	return 0;
-}
-
 static int do_list(struct cli *cli, int argc, char **argv)
 {
 	if (argc > 0)
@@ -36,7 +25,7 @@ static int do_add(struct cli *cli, int argc, char **argv)
 	int nargs = 1;
 
 	REQ_ARGS(1);
-	if (nta_name(cli, GET_ARG(), name, sizeof(name)))
+	if (cli_parse_name_text(cli, GET_ARG(), name, sizeof(name)))
 		return CLI_USAGE;
 	if (argc > 0 && cli_is_prefix(*argv, "ttl")) {
 		NEXT_ARG();
@@ -55,15 +44,7 @@ static int do_add(struct cli *cli, int argc, char **argv)
 
 static int do_remove(struct cli *cli, int argc, char **argv)
 {
-	char name[DNS_NAME_TEXT_MAXLEN];
-	struct ctl_arg arg = { .name = "name", .text = name };
-
-	REQ_ARGS(1);
-	if (nta_name(cli, GET_ARG(), name, sizeof(name)))
-		return CLI_USAGE;
-	if (argc > 0)
-		return cli_usage_error(cli, "unexpected '%s'", *argv);
-	return ctl_command(cli, "nta-remove", &arg, 1, NULL);
+	return ctl_name_command(cli, "nta-remove", argc, argv, NULL);
 }
 
 static int do_help(struct cli *cli, int argc, char **argv)

@@ -8,7 +8,6 @@
 #include <time.h>
 
 #include "ctl_client.h"
-#include "dns/name.h"
 #include "main.h"
 
 /* A UTC time as "2026-12-29 00:59:37Z"; "-" for none. */
@@ -179,24 +178,6 @@ static void print_zone(const struct json_value *z)
 	printf("\ncdnskey:     %s\n", cds_state(z, "cdnskey"));
 }
 
-/* Run @cmd; -j prints the daemon's JSON as is, else @print gets it. */
-static int zone_command(struct cli *cli, const char *cmd, const struct ctl_arg *arg,
-			int nargs, void (*print)(const struct json_value *))
-{
-	struct json_value *res = NULL;
-	char errbuf[256];
-	int err;
-
-	if (cli->json)
-		return ctl_command(cli, cmd, arg, nargs, NULL);
-	err = ctl_request(cli, cmd, arg, nargs, &res, errbuf, sizeof(errbuf));
-	if (err)
-		return ctl_report(cli, cmd, err, errbuf);
-	print(res);
-	json_value_free(res);
-	return CLI_OK;
-}
-
 static void print_list(const struct json_value *res)
 {
 	const struct json_value *zones = json_get(res, "zones");
@@ -211,23 +192,12 @@ static int do_list(struct cli *cli, int argc, char **argv)
 {
 	if (argc > 0)
 		return cli_usage_error(cli, "unexpected '%s'", *argv);
-	return zone_command(cli, "zone-list", NULL, 0, print_list);
+	return ctl_command_print(cli, "zone-list", NULL, 0, print_list);
 }
 
 static int do_show(struct cli *cli, int argc, char **argv)
 {
-	char name[DNS_NAME_TEXT_MAXLEN];
-	unsigned char wire[DNS_NAME_MAXLEN];
-	struct ctl_arg arg = { .name = "name", .text = name };
-
-	REQ_ARGS(1);
-	if (cli_parse_name(cli, GET_ARG(), wire))
-		return CLI_USAGE;
-	if (argc > 0)
-		return cli_usage_error(cli, "unexpected '%s'", *argv);
-	if (dns_name_to_text(wire, name, sizeof(name)) < 0)
-		return cli_usage_error(cli, "name too long");
-	return zone_command(cli, "zone-show", &arg, 1, print_zone);
+	return ctl_name_command(cli, "zone-show", argc, argv, print_zone);
 }
 
 static int do_help(struct cli *cli, int argc, char **argv)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Chain of trust: DS and DNSKEY responses handed in, walked from anchors. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,11 +31,14 @@ struct val_entry {
 	const uint8_t *ds[VAL_KEYSET_MAX];
 	uint16_t ds_len[VAL_KEYSET_MAX];
 	struct val_keyset ks;		/* DNSKEY responses, when Secure */
+	bool timed;			/* handed in by val_chain_add_at() */
+	uint32_t expires;		/* then: held through this second */
 };
 
 struct val_chain {
 	const struct val_anchors *anchors;
 	struct val_limits lim;
+	uint32_t ttl_max, negative_ttl_max;
 	struct val_entry **e;
 	size_t count;
 	size_t cap;
@@ -52,6 +56,8 @@ struct val_chain *val_chain_new(const struct val_anchors *anchors,
 		c->lim = *lim;
 	else
 		val_limits_default(&c->lim);
+	c->ttl_max = VAL_CHAIN_TTL_MAX_DEFAULT;
+	c->negative_ttl_max = VAL_CHAIN_NEGATIVE_TTL_MAX_DEFAULT;
 	return c;
 }
 
@@ -101,7 +107,81 @@ static void forget(struct val_chain *c)
 	}
 }
 
-int val_chain_add(struct val_chain *c, const uint8_t *wire, size_t len)
+void val_chain_set_ttl_caps(struct val_chain *c, uint32_t ttl_max,
+			    uint32_t negative_ttl_max)
+{
+	c->ttl_max = ttl_max;
+	c->negative_ttl_max = negative_ttl_max;
+}
+
+static uint32_t min32(uint32_t a, uint32_t b)
+{
+	return a < b ? a : b;
+}
+
+/* Seconds from @now to an RRSIG's expiration (RFC 4034 3.1.5), 0 past it. */
+static uint32_t rrsig_left(const struct dns_rr *rr, uint32_t now)
+{
+	uint32_t expiration;
+
+	if (rr->rdata_len < 12)
+		return 0;
+	expiration = dns_get32(rr->rdata + 8);
+	return val_serial_lt(now, expiration) ? expiration - now : 0;
+}
+
+uint32_t val_chain_lifetime(const struct dns_msg *msg, uint32_t now,
+			    uint32_t ttl_max, uint32_t negative_ttl_max)
+{
+	uint32_t life = UINT32_MAX, soa_life = UINT32_MAX;
+	bool positive, have_soa = false;
+
+	if (msg->rcode != DNS_RCODE_NOERROR && msg->rcode != DNS_RCODE_NXDOMAIN)
+		return 0;
+	positive = msg->rcode == DNS_RCODE_NOERROR &&
+		   msg->section_count[DNS_SECTION_ANSWER];
+	for (size_t i = 0; i < msg->rr_count; i++) {
+		const struct dns_rr *rr = &msg->rr[i];
+
+		if (rr->section != DNS_SECTION_ANSWER &&
+		    rr->section != DNS_SECTION_AUTHORITY)
+			continue;
+		life = min32(life, rr->ttl);
+		/* RFC 4035 5.3.3: never trusted past the signature. */
+		if (rr->type == DNS_TYPE_RRSIG)
+			life = min32(life, rrsig_left(rr, now));
+		/* RFC 2308 5: a denial lives min(SOA TTL, SOA MINIMUM). */
+		if (rr->section == DNS_SECTION_AUTHORITY &&
+		    rr->type == DNS_TYPE_SOA && rr->rdata_len >= 20) {
+			have_soa = true;
+			soa_life = min32(soa_life,
+					 min32(rr->ttl, dns_get32(rr->rdata +
+								  rr->rdata_len - 4)));
+		}
+	}
+	if (!positive) {
+		/* RFC 2308 5: without a SOA a denial is not cached. */
+		if (!have_soa)
+			return 0;
+		life = min32(life, soa_life);
+		if (negative_ttl_max)
+			life = min32(life, negative_ttl_max);
+	}
+	if (life == UINT32_MAX)
+		return 0;
+	if (ttl_max)
+		life = min32(life, ttl_max);
+	return life;
+}
+
+/* Past its lifetime at @now: a walk must not use it (serial time). */
+static bool entry_stale(const struct val_entry *e, uint32_t now)
+{
+	return e->timed && val_serial_lt(e->expires, now);
+}
+
+static int chain_add(struct val_chain *c, const uint8_t *wire, size_t len,
+		     bool timed, uint32_t now)
 {
 	struct val_entry *e = calloc(1, sizeof(*e));
 	int err;
@@ -130,6 +210,18 @@ int val_chain_add(struct val_chain *c, const uint8_t *wire, size_t len)
 	dns_name_copy(e->name, e->msg.question[0].name);
 	dns_name_to_lower(e->name);
 	e->qtype = e->msg.question[0].qtype;
+	if (timed) {
+		/*
+		 * Held through the second its lifetime ends in: a response
+		 * good for 0 s still serves the validation that asked for it
+		 * in the same second. Within half the serial space, so that
+		 * RFC 1982 comparisons stay defined.
+		 */
+		e->timed = true;
+		e->expires = now + min32(val_chain_lifetime(&e->msg, now, c->ttl_max,
+							    c->negative_ttl_max),
+					 INT32_MAX);
+	}
 
 	/*
 	 * A new (name, type) cannot change a remembered outcome: every
@@ -168,6 +260,37 @@ fail:
 	return err;
 }
 
+int val_chain_add(struct val_chain *c, const uint8_t *wire, size_t len)
+{
+	return chain_add(c, wire, len, false, 0);
+}
+
+int val_chain_add_at(struct val_chain *c, const uint8_t *wire, size_t len,
+		     uint32_t now)
+{
+	return chain_add(c, wire, len, true, now);
+}
+
+size_t val_chain_expire(struct val_chain *c, uint32_t now)
+{
+	size_t keep = 0, n = 0;
+
+	for (size_t i = 0; i < c->count; i++) {
+		if (entry_stale(c->e[i], now)) {
+			entry_free(c->e[i]);
+			n++;
+		} else {
+			c->e[keep++] = c->e[i];
+		}
+	}
+	c->count = keep;
+	/* What is re-fetched in their place comes in as a "new" (name,
+	 * type) and would keep outcomes reached with the old data. */
+	if (n)
+		forget(c);
+	return n;
+}
+
 static struct val_entry *find(struct val_chain *c, const uint8_t *name,
 			      uint16_t qtype)
 {
@@ -176,6 +299,16 @@ static struct val_entry *find(struct val_chain *c, const uint8_t *name,
 		    dns_name_equal(c->e[i]->name, name))
 			return c->e[i];
 	return NULL;
+}
+
+/* The response for (@name, @qtype), unless its TTL ran out before @now:
+ * then it is missing, to be fetched again (the new one replaces it). */
+static struct val_entry *find_fresh(struct val_chain *c, const uint8_t *name,
+				    uint16_t qtype, uint32_t now)
+{
+	struct val_entry *e = find(c, name, qtype);
+
+	return e && !entry_stale(e, now) ? e : NULL;
 }
 
 /* A remembered outcome still holds at @now: same instant, or a
@@ -358,6 +491,7 @@ enum val_status val_chain_zone_keys(struct val_chain *c, const uint8_t *target,
 	enum val_status st;
 	bool nta;
 
+	val_result_init(r);
 	if (need)
 		need->qtype = 0;
 	*ks = NULL;
@@ -370,7 +504,7 @@ enum val_status val_chain_zone_keys(struct val_chain *c, const uint8_t *target,
 	if (nta)
 		return val_result_set(r, VAL_INSECURE, 0,
 				      "negative trust anchor above %s", text);
-	e = find(c, anchor, DNS_TYPE_DNSKEY);
+	e = find_fresh(c, anchor, DNS_TYPE_DNSKEY, now);
 	if (!e)
 		return need_it(r, need, anchor, DNS_TYPE_DNSKEY);
 	t.zone = anchor;
@@ -396,7 +530,7 @@ enum val_status val_chain_zone_keys(struct val_chain *c, const uint8_t *target,
 
 		if (++depth > b->lim.max_zone_depth)
 			return val_budget_fail(b, r, "zone cut depth");
-		e = find(c, name, DNS_TYPE_DS);
+		e = find_fresh(c, name, DNS_TYPE_DS, now);
 		if (!e)
 			return need_it(r, need, name, DNS_TYPE_DS);
 		st = eval_ds(e, cur, now, b, r);
@@ -414,7 +548,7 @@ enum val_status val_chain_zone_keys(struct val_chain *c, const uint8_t *target,
 			return val_result_set(r, VAL_INSECURE, 0,
 					      "insecure delegation at %s", text);
 		}
-		k = find(c, name, DNS_TYPE_DNSKEY);
+		k = find_fresh(c, name, DNS_TYPE_DNSKEY, now);
 		if (!k)
 			return need_it(r, need, name, DNS_TYPE_DNSKEY);
 		ct.zone = name;

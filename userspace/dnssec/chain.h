@@ -74,6 +74,9 @@ void val_chain_free(struct val_chain *c);
  * outcome is forgotten (the new data may change them); a response for a
  * new name and type keeps them (nothing remembered depended on it).
  *
+ * The response never expires by TTL (fixtures at a fixed clock, offline
+ * checks); the daemon uses val_chain_add_at().
+ *
  * Return: 0; -EINVAL when the question is not DS or DNSKEY; XDPDNS_ESPACE
  * at VAL_CHAIN_MAX_ENTRIES; a parse error; -ENOMEM.
  */
@@ -81,6 +84,61 @@ int val_chain_add(struct val_chain *c, const uint8_t *wire, size_t len);
 
 /** val_chain_clear() - drop every response held. */
 void val_chain_clear(struct val_chain *c);
+
+/* Default caps on how long a response is held (like the answer cache's). */
+#define VAL_CHAIN_TTL_MAX_DEFAULT 86400
+#define VAL_CHAIN_NEGATIVE_TTL_MAX_DEFAULT 3600
+
+/**
+ * val_chain_add_at() - hand in a DS or DNSKEY response received at @now,
+ * held only as long as its TTLs allow.
+ * @c:    the chain.
+ * @wire: the response (copied).
+ * @len:  its length.
+ * @now:  UNIX time of reception (RFC 1982 serial arithmetic on 32 bits).
+ *
+ * As val_chain_add(), but the response expires after
+ * val_chain_lifetime(): from then on a walk that reaches it asks for it
+ * again (struct val_need), so that a key rollover is seen once the old
+ * keys' TTL has run out (RFC 4035 5.3.3 bounds, RFC 6781 4.1).
+ *
+ * Return: as val_chain_add().
+ */
+int val_chain_add_at(struct val_chain *c, const uint8_t *wire, size_t len,
+		     uint32_t now);
+
+/**
+ * val_chain_set_ttl_caps() - cap how long responses handed in by
+ * val_chain_add_at() from now on are held.
+ * @c:                the chain.
+ * @ttl_max:          cap for positive responses (0: no cap).
+ * @negative_ttl_max: cap for NODATA and NXDOMAIN responses (0: no cap).
+ */
+void val_chain_set_ttl_caps(struct val_chain *c, uint32_t ttl_max,
+			    uint32_t negative_ttl_max);
+
+/**
+ * val_chain_lifetime() - how long the chain holds a response received at
+ * @now: the smallest TTL of the records in its answer and authority
+ * sections, never past the earliest RRSIG expiration among them, capped by
+ * @ttl_max; for a NODATA or NXDOMAIN response, RFC 2308 5: the SOA's TTL
+ * and MINIMUM bound it, capped by @negative_ttl_max (without a SOA, or
+ * with another rcode, it is not held past @now's second).
+ * @msg:              the parsed response.
+ * @now:              UNIX time.
+ * @ttl_max:          positive cap (0: none).
+ * @negative_ttl_max: negative cap (0: none).
+ * Return: seconds.
+ */
+uint32_t val_chain_lifetime(const struct dns_msg *msg, uint32_t now,
+			    uint32_t ttl_max, uint32_t negative_ttl_max);
+
+/**
+ * val_chain_expire() - drop the responses whose lifetime ended before
+ * @now (every remembered outcome is forgotten if one goes).
+ * Return: how many were dropped.
+ */
+size_t val_chain_expire(struct val_chain *c, uint32_t now);
 
 /** val_chain_limits() - the caps the chain applies. */
 const struct val_limits *val_chain_limits(const struct val_chain *c);
@@ -96,9 +154,11 @@ const struct val_anchors *val_chain_anchors(const struct val_chain *c);
  * @target: the name (a signer name, or the owner of unsigned data).
  * @now:    current time.
  * @b:      the query's budget.
- * @r:      receives the verdict.
+ * @r:      receives the verdict (initialized here: the walk's TTL and
+ *          signature bounds only).
  * @need:   if not NULL, receives what is missing when the result is
- *          Indeterminate for lack of data (qtype 0 otherwise).
+ *          Indeterminate for lack of data (qtype 0 otherwise); a
+ *          response whose lifetime ended before @now is missing too.
  * @ks:     on Secure, receives the key set of the deepest zone enclosing
  *          @target (owned by the chain, valid until the next
  *          val_chain_add() or val_chain_clear()); its @zone tells which.
