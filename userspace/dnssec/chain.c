@@ -8,6 +8,7 @@
 #include "dns/edns.h"
 #include "dns/name.h"
 #include "dnssec/chain.h"
+#include "dnssec/sigcache.h"
 #include "dnssec/nsec3.h"
 #include "util/error.h"
 
@@ -39,6 +40,7 @@ struct val_chain {
 	const struct val_anchors *anchors;
 	struct val_limits lim;
 	uint32_t ttl_max, negative_ttl_max;
+	struct val_sigcache *sigcache;	/* shared by every key set here */
 	struct val_entry **e;
 	size_t count;
 	size_t cap;
@@ -51,6 +53,11 @@ struct val_chain *val_chain_new(const struct val_anchors *anchors,
 
 	if (!c)
 		return NULL;
+	c->sigcache = val_sigcache_new();
+	if (!c->sigcache) {
+		free(c);
+		return NULL;
+	}
 	c->anchors = anchors;
 	if (lim)
 		c->lim = *lim;
@@ -84,8 +91,14 @@ void val_chain_free(struct val_chain *c)
 	if (!c)
 		return;
 	val_chain_clear(c);
+	val_sigcache_free(c->sigcache);
 	free(c->e);
 	free(c);
+}
+
+struct val_sigcache *val_chain_sigcache(struct val_chain *c)
+{
+	return c->sigcache;
 }
 
 const struct val_limits *val_chain_limits(const struct val_chain *c)
@@ -521,6 +534,7 @@ enum val_status val_chain_zone_keys(struct val_chain *c, const uint8_t *target,
 	st = eval_dnskey(e, &t, now, b, r);
 	if (st != VAL_SECURE)
 		return st;
+	e->ks.sigcache = c->sigcache;
 	cur = &e->ks;
 
 	for (unsigned int l = dns_name_label_count(anchor) + 1;
@@ -558,6 +572,7 @@ enum val_status val_chain_zone_keys(struct val_chain *c, const uint8_t *target,
 		st = eval_dnskey(k, &ct, now, b, r);
 		if (st != VAL_SECURE)
 			return st;
+		k->ks.sigcache = c->sigcache;
 		cur = &k->ks;
 	}
 	*ks = cur;

@@ -140,6 +140,14 @@ uint32_t val_chain_lifetime(const struct dns_msg *msg, uint32_t now,
  */
 size_t val_chain_expire(struct val_chain *c, uint32_t now);
 
+struct val_sigcache;
+
+/**
+ * val_chain_sigcache() - the signatures verified through this chain's
+ * keys (dnssec/sigcache.h), owned by the chain.
+ */
+struct val_sigcache *val_chain_sigcache(struct val_chain *c);
+
 /** val_chain_limits() - the caps the chain applies. */
 const struct val_limits *val_chain_limits(const struct val_chain *c);
 

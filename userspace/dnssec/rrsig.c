@@ -13,6 +13,7 @@
 #include "dnssec/crypto.h"
 #include "dnssec/keytag.h"
 #include "dnssec/rrsig.h"
+#include "dnssec/sigcache.h"
 #include "util/error.h"
 
 int val_rrsig_parse(const uint8_t *rdata, size_t len, struct val_rrsig *out)
@@ -190,8 +191,9 @@ static int try_keys(struct val_keyset *ks, const struct val_rrsig *sig,
 		    const uint8_t *data, size_t len, struct val_budget *b,
 		    struct val_result *r, struct sig_note *nt, size_t *which)
 {
+	uint8_t digest[VAL_SIGCACHE_DIGEST];
 	unsigned int tried = 0;
-	bool any = false;
+	bool any = false, cached;
 
 	for (size_t k = 0; k < ks->count; k++) {
 		uint16_t flags;
@@ -230,13 +232,25 @@ static int try_keys(struct val_keyset *ks, const struct val_rrsig *sig,
 			     "DNSKEY %u unusable", sig->key_tag);
 			continue;
 		}
+		/* A verification counts against the budget even when the
+		 * cache spares the public-key work: verdicts never depend on
+		 * what the cache holds. */
 		if (val_budget_take_verify(b)) {
 			val_budget_fail(b, r, "signature verifications per query");
 			return XDPDNS_ELIMIT;
 		}
+		cached = ks->sigcache &&
+			 !val_sigcache_digest(ks->rdata[k], ks->len[k], data, len,
+					      sig->signature, sig->sig_len, digest);
+		if (cached && val_sigcache_has(ks->sigcache, digest)) {
+			*which = k;
+			return 1;
+		}
 		err = dnssec_key_verify(ks->key[k], data, len, sig->signature,
 					sig->sig_len);
 		if (err == 0) {
+			if (cached)
+				val_sigcache_put(ks->sigcache, digest);
 			*which = k;
 			return 1;
 		}

@@ -91,9 +91,13 @@ struct val_rrset {
  * @tag:     their key tags.
  * @key:     crypto objects, built on first use and owned by the set.
  * @key_err: 0, or why building the key failed (tried only once).
+ * @sigcache: verifications already done with these keys (borrowed from
+ *           the owner of the set, e.g. a chain); NULL: none.
  *
  * Keys past VAL_KEYSET_MAX are not added (val_keyset_add() says so).
  */
+struct val_sigcache;
+
 struct val_keyset {
 	uint8_t zone[DNS_NAME_MAXLEN];
 	size_t count;
@@ -102,6 +106,7 @@ struct val_keyset {
 	uint16_t tag[VAL_KEYSET_MAX];
 	struct dnssec_key *key[VAL_KEYSET_MAX];
 	int key_err[VAL_KEYSET_MAX];
+	struct val_sigcache *sigcache;
 };
 
 /** val_keyset_init() - empty key set for @zone (copied). */
