@@ -199,6 +199,43 @@ demo_health() {
 	head -n 8 "$DEMO_RUN/audit.jsonl" | sed 's/^/    /'
 }
 
+# A proof pack of a validated answer, checked offline against the anchor.
+demo_proof() {
+	pack="$DEMO_RUN/www.alg13.test.pack"
+	section "Proof pack: xdpdns proof www.alg13.test A, verified offline from the root anchor"
+	X proof www.alg13.test A -o "$pack" || true
+	cut -c1-110 "$pack" | head -n 22 | sed 's/^/    /'
+	echo "    ..."
+	echo "\$ xdpdns-proof-verify -a root.ds $(basename "$pack")"
+	tools/proof-verify/xdpdns-proof-verify -a "$LAB_ANCHOR_DS" "$pack" | sed 's/^/    /'
+}
+
+# quiet NAME: one query from the client namespace, the answer not shown.
+quiet() {
+	ip netns exec "$LAB_NS_CLI" kdig +time=3 +retry=1 +dnssec "@$SRV" "$1" A >/dev/null 2>&1 || true
+}
+
+# A double-signature KSK rollover of keyroll.test. (TTLs of 2 s) while
+# the daemon answers for it: the audit log records each step.
+demo_rollover() {
+	section "A KSK rollover in the lab (new KSK, DS replaced at test., old KSK retired)"
+	quiet www.keyroll.test.
+	for step in rollover-publish rollover-ds rollover-retire; do
+		echo "\$ tests/lab/lab.sh event $step keyroll.test."
+		$LAB event "$step" keyroll.test. >/dev/null
+		sleep 3
+		quiet www.keyroll.test.
+	done
+	echo "audit log lines for keyroll.test. (tags added and removed):"
+	grep '"zone":"keyroll.test."' "$DEMO_RUN/audit.jsonl" | /usr/bin/python3 -c '
+import json, sys
+for line in sys.stdin:
+    e = json.loads(line)
+    tags = lambda k: ",".join(str(x["tag"]) for x in (e.get(k) or []) if isinstance(x, dict))
+    print("    %s %-18s added [%s] removed [%s]" % (e["time"], e["kind"], tags("added"), tags("removed")))'
+	ask "$SRV" +dnssec www.keyroll.test. A
+}
+
 demo_start_lab
 demo_secure
 demo_insecure
@@ -210,7 +247,9 @@ demo_xdp_hit
 demo_xdp_bogus
 demo_xdp_insecure
 demo_xdp_summary
+demo_rollover
 demo_health
+demo_proof
 
 section "Lab start time"
 echo "$start_out" | grep 'started in'
