@@ -117,9 +117,12 @@ static int ask(const struct sockaddr_storage *ss, socklen_t sl,
 	err = set_timeouts(fd, deadline);
 	if (err)
 		goto out;
+	errno = 0;
 	if (connect(fd, (const struct sockaddr *)ss, sl) < 0 ||
 	    send(fd, q, qlen + 2, MSG_NOSIGNAL) != (ssize_t)(qlen + 2)) {
-		err = errno == EINPROGRESS || errno == EAGAIN ? -ETIMEDOUT : -errno;
+		/* A short send sets no errno: still a failure. */
+		err = errno == EINPROGRESS || errno == EAGAIN ? -ETIMEDOUT :
+		      errno ? -errno : -EIO;
 		goto out;
 	}
 	err = recv_all(fd, hdr, 2, deadline);

@@ -493,16 +493,20 @@ const uint8_t *zones_note_signatures(struct zones *z, const struct dns_msg *msg,
 	return signer;
 }
 
-/* FNV-1a over the key tags and flags: tells a changed DNSKEY set. */
+/* FNV-1a over each key's tag and flags, summed: tells a changed DNSKEY
+ * set, whatever order the response gave its records in. */
 static uint32_t keys_digest(const struct zone_info *zi)
 {
-	uint32_t h = 2166136261u;
+	uint32_t sum = 0;
 
 	for (unsigned int i = 0; i < zi->nkeys; i++) {
+		uint32_t h = 2166136261u;
+
 		h = (h ^ zi->keys[i].tag) * 16777619u;
 		h = (h ^ zi->keys[i].flags) * 16777619u;
+		sum += h;
 	}
-	return h;
+	return sum;
 }
 
 bool zones_cds_probe_due(struct zones *z, const uint8_t *zone, uint64_t now)

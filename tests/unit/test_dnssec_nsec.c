@@ -109,6 +109,14 @@ int main(void)
 	       "NXDOMAIN under an existing wildcard: Bogus (%s)", r.reason);
 	is_int(val_nsec_nxdomain(&d, nm("a.example."), &r), VAL_BOGUS,
 	       "NXDOMAIN for an owner name: Bogus");
+	/* x.example. exists as the parent of b.x.example.: the NSEC
+	 * *.w..b.x covers it, and proves no data there, not a name error. */
+	is_int(val_nsec_nxdomain(&d, nm("x.example."), &r), VAL_BOGUS,
+	       "NXDOMAIN for an empty non-terminal: Bogus (%s)", r.reason);
+	is_int(val_nsec_nxdomain(&d, nm("w.example."), &r), VAL_BOGUS,
+	       "NXDOMAIN for the parent of a wildcard: Bogus (%s)", r.reason);
+	is_int(val_nsec_nodata(&d, nm("x.example."), DNS_TYPE_A, &r), VAL_SECURE,
+	       "NODATA for the empty non-terminal stays Secure (%s)", r.reason);
 	is_int(val_nsec_nxdomain(&d, nm("www.sub.example."), &r), VAL_BOGUS,
 	       "parent-side NSEC cannot deny names below the cut");
 	is_int(val_nsec_nxdomain(&d, nm("foo.d.example."), &r), VAL_BOGUS,

@@ -286,6 +286,7 @@ static void test_cds_probe(void)
 		{ DNS_TYPE_DNSKEY, "p.example.", k1, dnskey(k1, 257, 3) },
 		{ DNS_TYPE_DNSKEY, "p.example.", k2, dnskey(k2, 256, 4) },
 	};
+	struct rec swapped[] = { keys[1], keys[0] };
 
 	dns_name_from_text("p.example.", name);
 	dns_name_from_text("q.example.", other);
@@ -298,6 +299,11 @@ static void test_cds_probe(void)
 	respond("p.example.", DNS_TYPE_DNSKEY, keys, 2);
 	zones_note_response(z, &msg, T_NOW + 2);
 	ok(zones_cds_probe_due(z, name, T_NOW + 2), "DNSKEY set changed: due again");
+	/* An RRset is a set: the upstream may give its records in any order. */
+	respond("p.example.", DNS_TYPE_DNSKEY, swapped, 2);
+	zones_note_response(z, &msg, T_NOW + 3);
+	ok(!zones_cds_probe_due(z, name, T_NOW + 3),
+	   "same keys in another order: not due");
 	ok(!zones_cds_probe_due(z, name, T_NOW + ZONES_CDS_PROBE_EVERY + 1),
 	   "same keys, within the interval: not due");
 	ok(zones_cds_probe_due(z, name, T_NOW + 2 + ZONES_CDS_PROBE_EVERY),

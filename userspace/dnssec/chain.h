@@ -169,7 +169,8 @@ const struct val_anchors *val_chain_anchors(const struct val_chain *c);
  *          response whose lifetime ended before @now is missing too.
  * @ks:     on Secure, receives the key set of the deepest zone enclosing
  *          @target (owned by the chain, valid until the next
- *          val_chain_add() or val_chain_clear()); its @zone tells which.
+ *          val_chain_add(), val_chain_add_at(), val_chain_expire() or
+ *          val_chain_clear()); its @zone tells which.
  *
  * Return: VAL_SECURE, VAL_INSECURE (NTA, provably unsigned delegation,
  * unsupported algorithms only), VAL_BOGUS, or VAL_INDETERMINATE (no

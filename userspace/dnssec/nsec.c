@@ -115,6 +115,12 @@ enum val_status val_nsec_nxdomain(const struct val_denial *d,
 	if (!c)
 		return val_result_set(r, VAL_BOGUS, DNS_EDE_NSEC_MISSING,
 				      "no NSEC covers the name");
+	/* A next name below the name makes it an empty non-terminal: it
+	 * exists (RFC 8020 2); such an NSEC proves no data, never a name
+	 * error. */
+	if (dns_name_is_subdomain(c->next, qname) && !dns_name_equal(c->next, qname))
+		return val_result_set(r, VAL_BOGUS, DNS_EDE_DNSSEC_BOGUS,
+				      "NXDOMAIN for an empty non-terminal");
 	ce = ce_labels(c, qname);
 	if (ce < dns_name_label_count(d->zone))
 		return val_result_set(r, VAL_BOGUS, DNS_EDE_DNSSEC_BOGUS,

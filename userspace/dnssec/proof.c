@@ -14,8 +14,9 @@
 #include "dnssec/sections.h"
 
 #define PROOF_STEPS_MAX 128
-/* An RR line: owner, fields and up to 64 KiB of RDATA in base64. */
-#define PROOF_LINE_MAX (96 * 1024 + 2 * DNS_NAME_TEXT_MAXLEN)
+/* An RR line: owner, fields and up to 64 KiB of RDATA, at worst 4 characters
+ * an octet (strings escaped as \DDD; RFC 3597 hex is 2, base64 4/3). */
+#define PROOF_LINE_MAX (4 * 65536 + 2 * DNS_NAME_TEXT_MAXLEN)
 
 /* One DS or DNSKEY response, kept to write out what the walk used. */
 struct proof_resp {
