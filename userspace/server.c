@@ -269,6 +269,10 @@ static void conn_idle(struct worker *w, struct timer *t)
 	uint64_t idle_ms = w->srv->cfg.tcp_idle_timeout_ms;
 	uint64_t now = server_now_ms();
 
+	if (conn->failed) {
+		conn_close(w, conn);
+		return;
+	}
 	/* RFC 7766 6.2.3: close idle connections, never with queries pending. */
 	if (conn->pending || conn->out_head || now < conn->last_active + idle_ms) {
 		timer_arm(w, &conn->idle, (conn->pending || conn->out_head) ?
@@ -439,9 +443,12 @@ static void mailbox_drain(struct worker *w)
 	for (; it; it = next) {
 		next = it->next;
 		conn_deliver(w, it->slot, it->gen, it->data, it->len);
+		/* A write that failed closes the connection, but not here: an
+		 * event for it may follow in this epoll batch. Its timer, due
+		 * now, runs after the batch. */
 		if (it->slot < w->srv->cfg.max_tcp_clients && w->conns[it->slot] &&
 		    w->conns[it->slot]->failed)
-			conn_close(w, w->conns[it->slot]);
+			timer_arm(w, &w->conns[it->slot]->idle, server_now_ms());
 		free(it);
 	}
 }

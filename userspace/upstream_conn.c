@@ -34,6 +34,8 @@
  * @out:       bytes to write (length-prefixed queries, RFC 7766 8).
  * @in:        bytes read, up to one whole message.
  * @head, @tail: pending queries, oldest first.
+ * @last_active: when the last answer came, or the first of the queries
+ *             now outstanding was written (monotonic ms).
  */
 struct upstream_conn {
 	struct io_handle io;
@@ -130,6 +132,9 @@ static int conn_write_query(struct upstream_conn *c, struct upstream_pending *p)
 	memcpy(c->out + c->out_len + 2, p->query, p->len);
 	c->out_len += p->len + 2;
 	p->sent = true;
+	/* The first query outstanding: the wait for an answer starts now. */
+	if (!c->inflight)
+		c->last_active = server_now_ms();
 	c->inflight++;
 	return 0;
 }
@@ -209,10 +214,26 @@ static void conn_idle(struct worker *w, struct timer *t)
 	struct upstream_conn *c = (struct upstream_conn *)((char *)t -
 				   offsetof(struct upstream_conn, idle));
 	uint64_t now = server_now_ms();
+	uint64_t quiet_end = c->last_active + UPSTREAM_CONN_IDLE_MS;
 
-	if (c->head || now < c->last_active + UPSTREAM_CONN_IDLE_MS) {
-		timer_arm(w, &c->idle, (c->head ? now : c->last_active) +
-					       UPSTREAM_CONN_IDLE_MS);
+	if (c->dead) {
+		conn_free(w, c);	/* replaced by a reload (conn_enqueue()) */
+		return;
+	}
+
+	/*
+	 * Queries outstanding and no answer to any of them for that long
+	 * (each attempt has timed out well before): the stream is stuck, a
+	 * silent peer or framing lost to a wrong length prefix. Close it, so
+	 * that the queries move to a new connection instead of joining it.
+	 */
+	if (c->inflight && now >= quiet_end) {
+		conn_fail(w, c, -ETIMEDOUT);
+		return;
+	}
+	if (c->head || now < quiet_end) {
+		timer_arm(w, &c->idle, now < quiet_end ? quiet_end :
+						       now + UPSTREAM_CONN_IDLE_MS);
 		return;
 	}
 	conn_fail(w, c, -ETIMEDOUT);	/* nothing pending: just closes */
@@ -289,9 +310,18 @@ static int conn_enqueue(struct worker *w, unsigned int idx,
 
 	if (len < DNS_HEADER_LEN || len > UINT16_MAX)
 		return -EMSGSIZE;
-	/* A reload changed what this slot points to: start afresh. */
+	/*
+	 * A reload changed what this slot points to: start afresh. The old
+	 * connection may have an event later in the epoll batch the worker
+	 * is handling: it is freed by its timer on the next loop turn (or by
+	 * that event), never under a handler that still holds its pointer.
+	 */
 	if (c && !conn_same_upstream(&c->up, up)) {
+		c->busy++;
 		conn_fail(w, c, -ESTALE);
+		c->busy--;
+		if (timer_arm(w, &c->idle, 0) && !c->busy)
+			conn_free(w, c);
 		c = NULL;
 	}
 	if (!c) {
@@ -381,10 +411,14 @@ static void conn_deliver(struct worker *w, struct upstream_conn *c)
 			;
 		if (!p) {
 			/* A late answer to a query given up is no forgery. */
-			if (!ghost_take(c, dns_hdr_id(m), server_now_ms()))
+			if (ghost_take(c, dns_hdr_id(m), server_now_ms()))
+				c->last_active = server_now_ms();
+			else
 				upstream_count(w->srv->ups, c->idx, UPSTREAM_MISMATCHED);
 			continue;
 		}
+		/* Only answers show the stream alive (conn_idle()), not bytes. */
+		c->last_active = server_now_ms();
 		pending_unlink(c, p);
 		resolve_conn_answer(w, p->owner, m, mlen);
 	}
@@ -464,7 +498,6 @@ static int conn_step(struct worker *w, struct upstream_conn *c, uint32_t events)
 		if (n < 0)
 			return (int)n;
 		c->in_len += (size_t)n;
-		c->last_active = server_now_ms();
 		conn_deliver(w, c);
 		if (c->dead)
 			return 0;
@@ -477,6 +510,11 @@ void upstream_conn_event(struct worker *w, struct io_handle *h, uint32_t events)
 	struct upstream_conn *c = (struct upstream_conn *)h;
 	int err;
 
+	if (c->dead) {
+		if (!c->busy)
+			conn_free(w, c);	/* replaced by a reload */
+		return;
+	}
 	c->busy++;
 	err = conn_step(w, c, events);
 	c->busy--;
@@ -495,6 +533,19 @@ void upstream_conn_event(struct worker *w, struct io_handle *h, uint32_t events)
 
 void upstream_conn_close_all(struct worker *w)
 {
+	/* Replaced ones still waiting for their timer (conn_enqueue()). */
+	for (size_t i = 0; i < w->heap_len;) {
+		struct timer *t = w->heap[i];
+		struct upstream_conn *c = (struct upstream_conn *)((char *)t -
+					   offsetof(struct upstream_conn, idle));
+
+		if (t->fn == conn_idle && c->dead) {
+			conn_free(w, c);	/* disarms: the heap moved */
+			i = 0;
+		} else {
+			i++;
+		}
+	}
 	for (unsigned int i = 0; i < CONFIG_MAX_UPSTREAMS; i++) {
 		if (w->upconn[i]) {
 			w->upconn[i]->head = NULL;

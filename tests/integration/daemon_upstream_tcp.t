@@ -5,7 +5,8 @@ answers retried over one reused, pipelined connection per worker (counted
 by the upstream and with ss), answers that come back in reverse order,
 at most UPSTREAM_CONN_PIPELINE (32) queries outstanding on a connection,
 an upstream that closes the connection after each answer or without
-answering, and a real unbound serving large answers over TCP."""
+answering, one whose wrong length prefix breaks the stream's framing, and
+a real unbound serving large answers over TCP."""
 
 import os
 import shutil
@@ -62,7 +63,9 @@ class StreamUpstream(FakeUpstream):
     a connection until it holds @batch of them or none came for @gap
     seconds, then answers them newest first (reverse order); nameN -> A
     192.0.2.N. mode 'close': close the connection after each batch of
-    answers; 'drop-first': close the first connection without answering."""
+    answers; 'drop-first': close the first connection without answering;
+    'bad-length': on the first connection, claim 65535 octets for the
+    first answer (the stream's framing is lost), then answer as usual."""
 
     def __init__(self, addr, mode="reverse", gap=0.2, batch=0):
         self.gap, self.batch = gap, batch
@@ -97,7 +100,7 @@ class StreamUpstream(FakeUpstream):
     def _tcp_client(self, conn):
         with self.lock:
             first = self.tcp_conns == 1
-        buf, pending, idle = b"", [], 0
+        buf, pending, idle, bad = b"", [], 0, self.mode == "bad-length" and first
         conn.settimeout(self.gap)
         while not self.stop_flag and idle < 50:
             try:
@@ -126,8 +129,11 @@ class StreamUpstream(FakeUpstream):
             pending.reverse()
             with self.lock:
                 self.batches.append([q.question[0].name.to_text() for q in pending])
+            data = b"".join(self._answer_frame(q) for q in pending)
+            if bad:
+                data, bad = b"\xff\xff" + data[2:], False
             try:
-                conn.sendall(b"".join(self._answer_frame(q) for q in pending))
+                conn.sendall(data)
             except OSError:
                 break
             pending = []
@@ -241,6 +247,43 @@ def test_upstream_closes():
          "the retry is not counted against the upstream (%s)" % st)
 
 
+def test_bad_length():
+    """A length prefix longer than the answer: the daemon waits for octets
+    that later answers fill, and the stream never frames again. Queries
+    keep coming (so the connection is never idle): it must be given up
+    once no answer has come for UPSTREAM_CONN_IDLE_MS (10 s), not kept."""
+    up = StreamUpstream("127.0.4.5", mode="bad-length", gap=0.3)
+    servers.append(up)
+    daemon("badlen", ["--listen", "127.0.0.65", "--upstream", "127.0.4.5",
+                      "--workers", "1", "--no-validation"])
+    got, stop = [], threading.Event()
+
+    def asker(k):
+        i = 0
+        while not stop.is_set():
+            name = "bad%d.n%d.example." % (k, i)
+            r = query("127.0.0.65", name, timeout=3)
+            if r is not None and addresses(r) == ["192.0.2.%d" % k]:
+                got.append(time.time())
+            i += 1
+            time.sleep(0.1)
+    t0 = time.time()
+    ths = [threading.Thread(target=asker, args=(k,)) for k in (1, 2, 3)]
+    for th in ths:
+        th.start()
+    while time.time() - t0 < 16 and len(got) < 3:
+        time.sleep(0.2)
+    stop.set()
+    for th in ths:
+        th.join(5)
+    first = min(got) - t0 if got else None
+    t.ok(first is not None and 8 < first < 15,
+         "a stream whose framing broke is dropped for a new one "
+         "(first answer after %s s, %d answers)" % (
+             "%.1f" % first if first is not None else "none", len(got)))
+    t.ok(up.tcp_conns >= 2, "a second connection (%d)" % up.tcp_conns)
+
+
 def start_unbound(addr):
     big = " ".join('"%s%d"' % ("u" * 240, i) for i in range(6))
     conf = unbound_conf(work, ["interface: %s@53" % addr, "tcp-idle-timeout: 30000",
@@ -298,6 +341,7 @@ try:
     test_reuse_fake()
     test_reverse_order()
     test_upstream_closes()
+    test_bad_length()
     test_unbound()
     stop_all(t, daemons)
 finally:
