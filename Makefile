@@ -70,7 +70,7 @@ FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(OUTPUT)/fuzz/%,$(FUZZ_SRCS))
 BENCH_SRCS := $(wildcard bench/*.c)
 BENCH_BINS := $(patsubst bench/%.c,$(OUTPUT)/bench/%,$(BENCH_SRCS))
 
-.PHONY: all deps test asan demo bench fuzz fuzz-smoke clean lab-start lab-stop \
+.PHONY: all deps test asan asan-daemon demo bench fuzz fuzz-smoke clean lab-start lab-stop \
 	tests format install
 .DELETE_ON_ERROR:
 .SECONDARY:
@@ -133,7 +133,14 @@ tests: all $(UNIT_BINS) $(BPFT_BINS)
 test: deps
 	$(Q)$(MAKE) --no-print-directory tests
 	$(Q)$(MAKE) --no-print-directory fuzz-bins
+	$(Q)$(MAKE) --no-print-directory asan-daemon
 	$(Q)./tests/run.sh
+
+# xdpdnsd under ASan and UBSan, for the hostile-input tests
+# (tests/integration/daemon_faults_asan.t).
+asan-daemon:
+	$(Q)$(MAKE) --no-print-directory OUTPUT=.output/asan BINDIR=.output/asan \
+		CFLAGS="-g -O1 $(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" .output/asan/xdpdnsd
 
 fuzz-bins: $(FUZZ_BINS)
 
