@@ -93,7 +93,8 @@ class Daemon:
         self.args = list(args)
         # Tests without anchors mean a plain forwarder, also where the
         # root's anchors are installed as the default.
-        if config is None and "--trust-anchor" not in self.args:
+        if ("--trust-anchor" not in self.args and "--no-validation" not in self.args
+                and "trust-anchors" not in (config or "")):
             self.args.append("--no-validation")
         if config is not None:
             path = os.path.join(workdir, "xdpdnsd.yaml")
