@@ -82,6 +82,9 @@ static void render_validation(struct metrics_buf *buf, struct server_stats *st)
 {
 	static const char *const help = "Validation verdicts (RFC 4035 4.3).";
 	static const char *const name = "xdpdns_validation_total";
+	static const char *const sig = "xdpdns_signature_cache_total";
+	static const char *const sig_help = "RRSIG verifications answered by the "
+		"cache of verified signatures (hit) or done with public-key math (miss).";
 
 	metrics_counter(buf, name, help, (const char *const[]){ "result", "secure", NULL },
 			STAT_GET(st->secure));
@@ -92,6 +95,10 @@ static void render_validation(struct metrics_buf *buf, struct server_stats *st)
 	metrics_counter(buf, name, help,
 			(const char *const[]){ "result", "indeterminate", NULL },
 			STAT_GET(st->indeterminate));
+	metrics_counter(buf, sig, sig_help, (const char *const[]){ "result", "hit", NULL },
+			STAT_GET(st->sigcache_hits));
+	metrics_counter(buf, sig, sig_help, (const char *const[]){ "result", "miss", NULL },
+			STAT_GET(st->sigcache_misses));
 	for (unsigned int i = 0; i < SERVER_EDE_CODES; i++) {
 		uint64_t v = STAT_GET(st->ede[i]);
 		char code[8];

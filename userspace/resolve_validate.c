@@ -9,6 +9,7 @@
 
 #include "dnssec/answer.h"
 #include "dnssec/chain.h"
+#include "dnssec/sigcache.h"
 #include "log.h"
 #include "trust.h"
 #include "zones.h"
@@ -40,6 +41,7 @@ static struct val_chain *worker_chain(struct worker *w)
 	if (!w->chain && anchors) {
 		w->chain = val_chain_new(anchors, NULL);
 		w->chain_gen = gen;
+		w->sig_hits_seen = w->sig_misses_seen = 0;
 	}
 	/* The caps in force now (SIGHUP may change them) bound what comes in. */
 	if (w->chain)
@@ -200,6 +202,19 @@ static void txn_validated(struct worker *w, struct resolve_txn *t,
 	}
 }
 
+/* What the chain's signature cache did since last time, into the stats
+ * (xdpdns_signature_cache_total). */
+static void sigcache_count(struct worker *w, struct val_chain *chain)
+{
+	uint64_t hits, misses;
+
+	val_sigcache_stats(val_chain_sigcache(chain), &hits, &misses);
+	STAT_ADD(w->srv->stats.sigcache_hits, hits - w->sig_hits_seen);
+	STAT_ADD(w->srv->stats.sigcache_misses, misses - w->sig_misses_seen);
+	w->sig_hits_seen = hits;
+	w->sig_misses_seen = misses;
+}
+
 /*
  * The validation step: ask the chain what it still needs for this answer,
  * fetch it (from the cache, or upstream through an internal transaction
@@ -245,6 +260,7 @@ static void txn_validate(struct worker *w, struct resolve_txn *t)
 			return;
 		}
 	}
+	sigcache_count(w, chain);
 	if (ret < 0) {
 		txn_validated(w, t, CACHE_SEC_BOGUS, DNS_EDE_OTHER, VAL_TTL_NONE);
 		return;

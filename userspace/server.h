@@ -50,6 +50,8 @@ struct server_stats {
 	uint64_t bogus;			/* resolutions validated Bogus */
 	uint64_t insecure;		/* resolutions validated Insecure */
 	uint64_t indeterminate;		/* resolutions left Indeterminate */
+	uint64_t sigcache_hits;		/* verifications the signature cache spared */
+	uint64_t sigcache_misses;	/* verifications done with public-key math */
 	uint64_t ede[SERVER_EDE_CODES];	/* EDE sent, by INFO-CODE (RFC 8914) */
 };
 
@@ -200,6 +202,8 @@ struct worker {
 	struct upstream_conn *upconn[CONFIG_MAX_UPSTREAMS];	/* TCP/TLS, per upstream */
 	struct val_chain *chain;	/* DS/DNSKEY known to this worker */
 	unsigned int chain_gen;		/* anchors generation it was built for */
+	uint64_t sig_hits_seen;		/* @chain's signature cache counts */
+	uint64_t sig_misses_seen;	/* already added to the stats */
 	struct udp_batch *udp;		/* server_udp.h: recvmmsg/sendmmsg buffers */
 };
 

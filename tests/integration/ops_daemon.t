@@ -21,6 +21,11 @@ import time
 import urllib.error
 import urllib.request
 
+import dns.exception
+import dns.flags
+import dns.message
+import dns.query
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.dont_write_bytecode = True     # no __pycache__ in the tree
 sys.path.insert(0, HERE)
@@ -138,7 +143,8 @@ def inner():
                 "xdpdns_upstream_requests_total", "xdpdns_upstream_rtt_seconds_bucket",
                 "xdpdns_upstream_rtt_seconds_count", "xdpdns_xdp_packets_total",
                 "xdpdns_xdp_sent_bytes_total", "xdpdns_audit_events_total",
-                "xdpdns_xdp_interfaces", "xdpdns_interface_resyncs_total"}
+                "xdpdns_xdp_interfaces", "xdpdns_interface_resyncs_total",
+                "xdpdns_signature_cache_total"}
         t.ok(want <= fams, "every family is served (missing: %s)" % sorted(want - fams))
         t.is_(val(m0, "xdpdns_xdp_interfaces"), 1.0, "xdp_interfaces = 1")
 
@@ -158,6 +164,33 @@ def inner():
         t.ok(ups and sum(m1[k] for k in ups) > 0 and
              sum(v for k, v in m1.items() if k[0] == "xdpdns_upstream_requests_total") > 0,
              "upstream requests and RTT samples counted (%s)" % ups)
+        # Two names under one wildcard: the same RRSIG, verified once. One
+        # source port, so that SO_REUSEPORT gives both to one worker (the
+        # cache is the worker's).
+        def wild(name):
+            q = dns.message.make_query(name, "A", want_dnssec=True)
+            try:
+                return dns.query.udp(q, v4, timeout=3, source_port=45053)
+            except (OSError, dns.exception.DNSException):
+                return None
+        wild("a1.w.nsec3zero.test.")
+        ms = scrape(base)
+        r = wild("a2.w.nsec3zero.test.")
+        mt = scrape(base)
+        # The wildcard's RRSIG comes from the cache; at most the NSEC3
+        # covering the new name is verified afresh.
+        t.ok(r is not None and r.rcode() == 0 and r.flags & dns.flags.AD and
+             val(mt, "xdpdns_signature_cache_total", result="hit") >
+             val(ms, "xdpdns_signature_cache_total", result="hit") and
+             val(mt, "xdpdns_signature_cache_total", result="miss") -
+             val(ms, "xdpdns_signature_cache_total", result="miss") <= 1 and
+             val(ms, "xdpdns_signature_cache_total", result="miss") > 0,
+             "a second name under a wildcard: secure, its RRSIG from the "
+             "signature cache (hit %s -> %s, miss %s -> %s)" %
+             (val(ms, "xdpdns_signature_cache_total", result="hit"),
+              val(mt, "xdpdns_signature_cache_total", result="hit"),
+              val(ms, "xdpdns_signature_cache_total", result="miss"),
+              val(mt, "xdpdns_signature_cache_total", result="miss")))
 
         r = query(v4, "www.expired.test.", "A", dnssec=True, timeout=3)
         m2 = scrape(base)
