@@ -24,7 +24,6 @@
 #include "metrics.h"
 #include "server.h"
 #include "trust.h"
-#include "trust_audit.h"
 #include "zones.h"
 #include "util/error.h"
 #include "xdpdns/version.h"
@@ -109,7 +108,7 @@ static size_t anchors_nprev;
  * or changes since the last load; everything else stays cached. @before:
  * the anchors in force before the reload (for the audit lines). */
 static void anchors_flush_changed(struct server *srv, const struct config *cur,
-				  struct audit *audit, const struct val_anchors *before)
+				  const struct anchors_ref *before)
 {
 	static struct anchor_digest b[ANCHOR_OWNERS_MAX];
 	struct anchor_digest *a = anchors_prev;
@@ -130,8 +129,7 @@ static void anchors_flush_changed(struct server *srv, const struct config *cur,
 			if (pass && j < ny)
 				continue;	/* changed: flushed in the first pass */
 			dns_name_to_text(x[i].owner, text, sizeof(text));
-			trust_audit_anchor(audit, x[i].owner, before,
-					   trust_installed_anchors(srv), j == ny ?
+			trust_audit_change(srv, x[i].owner, before, j == ny ?
 					   (pass ? "added on reload" : "removed on reload") :
 					   "changed on reload");
 			log_info("trust anchor for %s changed: %zu cached answers flushed",
@@ -183,7 +181,7 @@ static int daemon_reload(void *arg)
 	int ret;
 
 	struct val_anchors *anchors = NULL;
-	const struct val_anchors *before;
+	struct anchors_ref *before;
 
 	ret = config_from_args(&cfg, d->argc, d->argv, &action, err, sizeof(err));
 	if (!ret)
@@ -193,11 +191,12 @@ static int daemon_reload(void *arg)
 		return ret;
 	}
 	daemon_reload_settings(d, &cfg);
-	before = trust_installed_anchors(d->srv);
+	before = server_anchors_hold(d->srv, NULL);
 	ret = server_set_anchors(d->srv, anchors);
 	if (ret)
 		log_error("reload: trust anchors not replaced: %s", xdpdns_strerror(ret));
-	anchors_flush_changed(d->srv, &cfg, d->audit, before);
+	anchors_flush_changed(d->srv, &cfg, before);
+	server_anchors_release(before);
 	log_info("configuration reloaded (%u upstreams, %u trust anchor files)",
 		 cfg.upstream_count, cfg.trust_anchor_count);
 	return 0;
@@ -400,7 +399,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	control_set_reload(d.ctl, daemon_reload, &d);
-	anchors_flush_changed(NULL, &cfg, NULL, NULL);	/* remember the anchors loaded */
+	anchors_flush_changed(NULL, &cfg, NULL);	/* remember the anchors loaded */
 	/* The fast path after the sockets are bound: queries passed up while
 	 * an old xdp_dns is replaced find the daemon listening. */
 	ret = kernel_start(&cfg, &d.kern, err, sizeof(err));

@@ -211,7 +211,7 @@ int proof_daemon_build(struct server *srv, const uint8_t *name, uint16_t qtype,
 		       size_t errcap)
 {
 	uint64_t deadline = server_now_ms() + PROOF_DAEMON_TIMEOUT_MS;
-	struct val_anchors *anchors;
+	struct anchors_ref *anchors;
 	struct sockaddr_storage ss;
 	struct val_proof *p = NULL;
 	uint8_t *wire = NULL, *sub = NULL;
@@ -224,10 +224,8 @@ int proof_daemon_build(struct server *srv, const uint8_t *name, uint16_t qtype,
 
 	memset(out, 0, sizeof(*out));
 	dns_msg_init(&msg);
-	pthread_rwlock_rdlock(&srv->cfg_lock);
-	anchors = srv->anchors;
-	pthread_rwlock_unlock(&srv->cfg_lock);
-	/* Replaced anchor sets live until server_free(): borrowing is safe. */
+	/* Held: a reload during the proof does not free them under it. */
+	anchors = server_anchors_hold(srv, NULL);
 	if (!anchors) {
 		snprintf(errbuf, errcap, "the daemon does not validate (no trust anchor)");
 		return -EPERM;
@@ -254,7 +252,7 @@ int proof_daemon_build(struct server *srv, const uint8_t *name, uint16_t qtype,
 			goto out;
 		}
 	}
-	p = val_proof_new(anchors, NULL);
+	p = val_proof_new(server_anchors_set(anchors), NULL);
 	if (!p) {
 		err = -ENOMEM;
 		goto out;
@@ -281,6 +279,7 @@ int proof_daemon_build(struct server *srv, const uint8_t *name, uint16_t qtype,
 		snprintf(errbuf, errcap, "writing the pack: %s", xdpdns_strerror(err));
 out:
 	val_proof_free(p);
+	server_anchors_release(anchors);
 	dns_msg_release(&msg);
 	free(wire);
 	free(sub);

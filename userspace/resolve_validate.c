@@ -16,30 +16,51 @@
 #include "resolve_txn.h"
 #include "util/error.h"
 
-/* The worker's chain for the anchors in force (NULL: no anchors). */
+/* Whether a trust anchor set is in force (validation on). */
+static bool server_anchors_in_force(struct server *srv)
+{
+	bool on;
+
+	pthread_rwlock_rdlock(&srv->cfg_lock);
+	on = srv->anchors != NULL;
+	pthread_rwlock_unlock(&srv->cfg_lock);
+	return on;
+}
+
+/* The worker's chain for the anchors in force (NULL: no anchors, or no
+ * memory for a chain). */
 static struct val_chain *worker_chain(struct worker *w)
 {
 	struct server *srv = w->srv;
-	struct val_anchors *anchors;
 	uint32_t ttl_max, negative_ttl_max;
+	struct anchors_ref *held;
 	unsigned int gen;
+	bool have;
 
 	/* RFC 7646 2: an NTA that ran out ends here, for every worker. */
 	trust_tick(srv);
 	pthread_rwlock_rdlock(&srv->cfg_lock);
-	anchors = srv->anchors;
+	have = srv->anchors != NULL;
 	gen = srv->anchors_gen;
 	ttl_max = srv->cfg.ttl_max;
 	negative_ttl_max = srv->cfg.negative_ttl_max;
 	pthread_rwlock_unlock(&srv->cfg_lock);
 	/* New anchors: afresh. Keys and DS sets otherwise go one by one,
 	 * each when its own TTL runs out (val_chain_add_at()). */
-	if (w->chain && (!anchors || w->chain_gen != gen)) {
+	if (w->chain && (!have || w->chain_gen != gen)) {
 		val_chain_free(w->chain);
 		w->chain = NULL;
+		server_anchors_release(w->chain_anchors);
+		w->chain_anchors = NULL;
 	}
-	if (!w->chain && anchors) {
-		w->chain = val_chain_new(anchors, NULL);
+	/* The chain borrows the set: held as long as the chain lives. */
+	if (!w->chain && have && (held = server_anchors_hold(srv, &gen))) {
+		w->chain = val_chain_new(server_anchors_set(held), NULL);
+		if (!w->chain) {
+			server_anchors_release(held);
+			return NULL;
+		}
+		w->chain_anchors = held;
 		w->chain_gen = gen;
 		w->sig_hits_seen = w->sig_misses_seen = 0;
 	}
@@ -229,6 +250,12 @@ static void txn_validate(struct worker *w, struct resolve_txn *t)
 	struct val_need need;
 	int ret;
 
+	if (!chain && server_anchors_in_force(w->srv)) {
+		/* Anchors in force but no chain (no memory): never pass the
+		 * data on unvalidated. */
+		resolve_txn_fail(w, t, DNS_EDE_OTHER, "no memory to validate");
+		return;
+	}
 	if (!chain) {
 		/* No trust anchor configured: a plain forwarder. */
 		txn_validated(w, t, CACHE_SEC_UNCHECKED, RESOLVE_NO_EDE, VAL_TTL_NONE);

@@ -555,6 +555,7 @@ static void worker_cleanup(struct worker *w)
 	resolve_worker_free(w);
 	server_udp_batch_free(w->udp);
 	val_chain_free(w->chain);
+	server_anchors_release(w->chain_anchors);
 	for (unsigned int i = 0; w->conns && i < w->srv->cfg.max_tcp_clients; i++)
 		if (w->conns[i])
 			conn_close(w, w->conns[i]);
@@ -674,25 +675,62 @@ int server_set_anchors(struct server *srv, struct val_anchors *anchors)
 	return server_install_anchors(srv, anchors);
 }
 
+/* A set and the number of its holders: the server while it is in force,
+ * plus every server_anchors_hold() not yet released. */
+struct anchors_ref {
+	struct val_anchors *set;
+	unsigned int refs;
+};
+
+void server_anchors_release(struct anchors_ref *ref)
+{
+	if (ref && __atomic_sub_fetch(&ref->refs, 1, __ATOMIC_ACQ_REL) == 0) {
+		val_anchors_free(ref->set);
+		free(ref);
+	}
+}
+
+struct anchors_ref *server_anchors_hold(struct server *srv, unsigned int *gen)
+{
+	struct anchors_ref *ref;
+
+	/* Under the lock the server's own count keeps @ref alive. */
+	pthread_rwlock_rdlock(&srv->cfg_lock);
+	ref = srv->anchors_ref;
+	if (ref)
+		__atomic_add_fetch(&ref->refs, 1, __ATOMIC_RELAXED);
+	if (gen)
+		*gen = srv->anchors_gen;
+	pthread_rwlock_unlock(&srv->cfg_lock);
+	return ref;
+}
+
+struct val_anchors *server_anchors_set(const struct anchors_ref *ref)
+{
+	return ref ? ref->set : NULL;
+}
+
 int server_install_anchors(struct server *srv, struct val_anchors *anchors)
 {
-	struct val_anchors **old;
+	struct anchors_ref *ref = NULL, *old;
 
-	pthread_rwlock_wrlock(&srv->cfg_lock);
-	if (srv->anchors) {
-		old = realloc(srv->anchors_old,
-			      (srv->nanchors_old + 1) * sizeof(*old));
-		if (!old) {
-			pthread_rwlock_unlock(&srv->cfg_lock);
+	if (anchors) {
+		ref = malloc(sizeof(*ref));
+		if (!ref) {
 			val_anchors_free(anchors);
 			return -ENOMEM;
 		}
-		srv->anchors_old = old;
-		srv->anchors_old[srv->nanchors_old++] = srv->anchors;
+		ref->set = anchors;
+		ref->refs = 1;		/* the server's */
 	}
+	pthread_rwlock_wrlock(&srv->cfg_lock);
+	old = srv->anchors_ref;
+	srv->anchors_ref = ref;
 	srv->anchors = anchors;
 	srv->anchors_gen++;
 	pthread_rwlock_unlock(&srv->cfg_lock);
+	/* Freed now, or by the last worker or caller still holding it. */
+	server_anchors_release(old);
 	return 0;
 }
 
@@ -719,10 +757,7 @@ void server_free(struct server *srv)
 		if (srv->workers[i].srv)
 			worker_cleanup(&srv->workers[i]);
 	free(srv->workers);
-	val_anchors_free(srv->anchors);
-	for (size_t i = 0; i < srv->nanchors_old; i++)
-		val_anchors_free(srv->anchors_old[i]);
-	free(srv->anchors_old);
+	server_anchors_release(srv->anchors_ref);
 	trust_free(srv->trust);
 	zones_free(srv->zones);
 	upstream_set_free(srv->ups);

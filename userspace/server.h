@@ -202,6 +202,7 @@ struct worker {
 	struct upstream_conn *upconn[CONFIG_MAX_UPSTREAMS];	/* TCP/TLS, per upstream */
 	struct val_chain *chain;	/* DS/DNSKEY known to this worker */
 	unsigned int chain_gen;		/* anchors generation it was built for */
+	struct anchors_ref *chain_anchors;	/* held while @chain uses them */
 	uint64_t sig_hits_seen;		/* @chain's signature cache counts */
 	uint64_t sig_misses_seen;	/* already added to the stats */
 	struct udp_batch *udp;		/* server_udp.h: recvmmsg/sendmmsg buffers */
@@ -220,8 +221,9 @@ struct worker {
  * @anchors:   trust anchors in force (NULL: answers are not validated);
  *             read under @cfg_lock.
  * @anchors_gen: bumped when @anchors changes (workers rebuild chains).
- * @anchors_old: replaced sets, kept until server_free() since a worker's
- *             chain may still point at one.
+ * @anchors_ref: @anchors with its count of holders
+ *             (server_anchors_hold()): a replaced set is freed when the
+ *             last holder lets it go.
  * @kmaps:     the kernel cache maps, set by whoever attaches the XDP
  *             program; NULL when there is none (answers stay in userspace).
  * @trust:     runtime trust anchors and NTAs (trust.h), layered over the
@@ -246,8 +248,7 @@ struct server {
 	uint64_t started;
 	struct val_anchors *anchors;
 	unsigned int anchors_gen;
-	struct val_anchors **anchors_old;
-	size_t nanchors_old;
+	struct anchors_ref *anchors_ref;
 	const struct refill_maps *kmaps;
 	struct trust *trust;
 	struct zones *zones;
@@ -293,6 +294,25 @@ int server_set_anchors(struct server *srv, struct val_anchors *anchors);
  * anchors in first. Return: 0 or -ENOMEM.
  */
 int server_install_anchors(struct server *srv, struct val_anchors *anchors);
+
+struct anchors_ref;
+
+/**
+ * server_anchors_hold() - the anchor set in force, kept allocated for the
+ * caller until server_anchors_release(), even if a reload or a runtime
+ * anchor/NTA change replaces it meanwhile.
+ * @srv: the server.
+ * @gen: if not NULL, receives the generation of the set (@anchors_gen).
+ * Return: the hold (server_anchors_set() reads it), NULL when no set is
+ * in force.
+ */
+struct anchors_ref *server_anchors_hold(struct server *srv, unsigned int *gen);
+
+/** server_anchors_set() - the set a hold keeps; NULL for a NULL hold. */
+struct val_anchors *server_anchors_set(const struct anchors_ref *ref);
+
+/** server_anchors_release() - end a hold; NULL is fine. */
+void server_anchors_release(struct anchors_ref *ref);
 
 /** server_stop() - stop and join the workers. */
 void server_stop(struct server *srv);

@@ -232,14 +232,14 @@ int trust_rebase(struct server *srv, struct val_anchors *base)
 
 /* --- anchors ---------------------------------------------------------------- */
 
-const struct val_anchors *trust_installed_anchors(struct server *srv)
+void trust_audit_change(struct server *srv, const uint8_t *zone,
+			const struct anchors_ref *before, const char *detail)
 {
-	const struct val_anchors *set;
+	struct anchors_ref *after = server_anchors_hold(srv, NULL);
 
-	pthread_rwlock_rdlock(&srv->cfg_lock);
-	set = srv->anchors;
-	pthread_rwlock_unlock(&srv->cfg_lock);
-	return set;
+	trust_audit_anchor(srv->audit, zone, server_anchors_set(before),
+			   server_anchors_set(after), detail);
+	server_anchors_release(after);
 }
 
 static bool trust_same(const struct val_anchor *a, const uint8_t *name, int kind,
@@ -253,7 +253,7 @@ int trust_anchor_add(struct server *srv, const uint8_t *name, int kind,
 		     const uint8_t *rdata, size_t len)
 {
 	struct trust *t = srv->trust;
-	const struct val_anchors *before;
+	struct anchors_ref *before;
 	uint8_t lower[1][DNS_NAME_MAXLEN];
 	int err;
 
@@ -277,14 +277,14 @@ int trust_anchor_add(struct server *srv, const uint8_t *name, int kind,
 			err = -EEXIST;
 			goto out;
 		}
-	before = trust_installed_anchors(srv);
+	before = server_anchors_hold(srv, NULL);
 	err = val_anchors_add(t->runtime, lower[0], kind, rdata, len);
 	if (!err)
 		err = trust_apply(srv, (uint64_t)time(NULL), lower, 1);
 	if (!err)
-		trust_audit_anchor(srv->audit, lower[0], before, trust_installed_anchors(srv),
-				   kind == VAL_ANCHOR_DS ?
+		trust_audit_change(srv, lower[0], before, kind == VAL_ANCHOR_DS ?
 				   "DS added at run time" : "DNSKEY added at run time");
+	server_anchors_release(before);
 out:
 	pthread_mutex_unlock(&t->lock);
 	return err;
@@ -293,7 +293,7 @@ out:
 int trust_anchor_remove(struct server *srv, const uint8_t *name, size_t *removed)
 {
 	struct trust *t = srv->trust;
-	const struct val_anchors *before;
+	struct anchors_ref *before;
 	uint8_t lower[1][DNS_NAME_MAXLEN];
 	size_t n = 0, keep = 0;
 	int err = 0;
@@ -339,11 +339,11 @@ int trust_anchor_remove(struct server *srv, const uint8_t *name, size_t *removed
 		goto out;
 	}
 	*removed = n;
-	before = trust_installed_anchors(srv);
+	before = server_anchors_hold(srv, NULL);
 	err = trust_apply(srv, (uint64_t)time(NULL), lower, 1);
 	if (!err)
-		trust_audit_anchor(srv->audit, lower[0], before, trust_installed_anchors(srv),
-				   "removed at run time");
+		trust_audit_change(srv, lower[0], before, "removed at run time");
+	server_anchors_release(before);
 out:
 	pthread_mutex_unlock(&t->lock);
 	return err;

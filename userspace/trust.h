@@ -52,12 +52,16 @@ void trust_free(struct trust *t);
  */
 int trust_rebase(struct server *srv, struct val_anchors *base);
 
+struct anchors_ref;
+
 /**
- * trust_installed_anchors() - the anchor set the workers use now (NULL:
- * none). A replaced set stays allocated until the server is freed, so
- * the pointer may be kept to compare with a later set (audit lines).
+ * trust_audit_change() - the audit line (anchor_changed) for a change of
+ * @zone's anchors: @before (held by the caller, server_anchors_hold())
+ * against the set in force now.
+ * @detail: what changed them ("removed at run time", "changed on reload").
  */
-const struct val_anchors *trust_installed_anchors(struct server *srv);
+void trust_audit_change(struct server *srv, const uint8_t *zone,
+			const struct anchors_ref *before, const char *detail);
 
 /**
  * trust_anchor_add() - add a DS or DNSKEY anchor at run time.
