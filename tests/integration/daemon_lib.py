@@ -127,7 +127,7 @@ class Daemon:
     def control(self, cmd, **kw):
         req = dict(cmd=cmd, **kw)
         s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        s.settimeout(3)
+        s.settimeout(10)    # a loaded 2-core machine can stall a thread
         try:
             s.connect(self.ctl)
             s.sendall((json.dumps(req) + "\n").encode())

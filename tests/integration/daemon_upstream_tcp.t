@@ -314,7 +314,11 @@ def test_unbound():
     servers.append(proc)
     d = daemon("unbound", ["--listen", "127.0.0.64", "--upstream", "127.0.4.53",
                            "--no-validation"])
-    workers = d.stats().get("workers", 2)
+    try:
+        workers = d.stats().get("workers", os.cpu_count())
+    except (OSError, ValueError, KeyError) as e:
+        t.diag("stats: %s" % e)
+        workers = os.cpu_count()
     raw = query("127.0.4.53", "big0.tcp.test.", "TXT", payload=1232)
     t.ok(raw is not None and raw.flags & dns.flags.TC,
          "unbound truncates the 1.5 KB answer at 1232 octets over UDP")
