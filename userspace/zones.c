@@ -30,8 +30,7 @@ struct zone_entry {
 	uint16_t cdnskey_len[ZONES_CDNSKEY_MAX];
 	unsigned int ncdnskey_rdata;
 	uint64_t warned;			/* last expiry warning */
-	uint64_t cds_probed;			/* last CDS/CDNSKEY ask */
-	uint32_t cds_probed_keys;		/* keys_digest() then */
+	uint64_t cds_probed;			/* last CDS/CDNSKEY ask, 0: due */
 };
 
 struct zones {
@@ -230,13 +229,45 @@ static bool zone_ds_equal(const struct zone_ds *a, const struct zone_ds *b)
 	       !memcmp(a->digest, b->digest, a->digest_len);
 }
 
-/* Does some record of @set equal @ds? */
-static bool zone_ds_in(const struct zone_ds *ds, const struct zone_ds *set, unsigned int n)
+bool zones_ds_in(const struct zone_ds *ds, const struct zone_ds *set, unsigned int n)
 {
 	for (unsigned int i = 0; i < n; i++)
 		if (zone_ds_equal(ds, &set[i]))
 			return true;
 	return false;
+}
+
+/* Sets, not lists: the order of records in an RRset means nothing. */
+bool zones_ds_set_equal(const struct zone_ds *a, unsigned int na,
+			const struct zone_ds *b, unsigned int nb)
+{
+	if (na != nb)
+		return false;
+	for (unsigned int i = 0; i < na; i++)
+		if (!zones_ds_in(&a[i], b, nb))
+			return false;
+	return true;
+}
+
+static bool zone_key_in(const struct zone_key *k, const struct zone_key *set,
+			unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (set[i].tag == k->tag && set[i].flags == k->flags &&
+		    set[i].algorithm == k->algorithm)
+			return true;
+	return false;
+}
+
+bool zones_keys_equal(const struct zone_key *a, unsigned int na,
+		      const struct zone_key *b, unsigned int nb)
+{
+	if (na != nb)
+		return false;
+	for (unsigned int i = 0; i < na; i++)
+		if (!zone_key_in(&a[i], b, nb))
+			return false;
+	return true;
 }
 
 /* Does the parent's DS @ds designate the CDNSKEY @key? */
@@ -262,9 +293,9 @@ static void zone_cds_compare(struct zone_entry *e)
 			zi->cds_match = ZONE_CDS_DELETE;
 		else {
 			for (unsigned int i = 0; same && i < zi->ncds; i++)
-				same = zone_ds_in(&zi->cds[i], zi->ds, zi->nds);
+				same = zones_ds_in(&zi->cds[i], zi->ds, zi->nds);
 			for (unsigned int i = 0; same && i < zi->nds; i++)
-				same = zone_ds_in(&zi->ds[i], zi->cds, zi->ncds);
+				same = zones_ds_in(&zi->ds[i], zi->cds, zi->ncds);
 			zi->cds_match = same ? ZONE_CDS_MATCH : ZONE_CDS_DIFFER;
 		}
 	}
@@ -354,6 +385,8 @@ static bool rr_is(const struct dns_rr *rr, uint16_t type, const uint8_t *owner)
 
 int zones_note_response(struct zones *z, const struct dns_msg *msg, uint64_t now)
 {
+	struct zone_key old[ZONES_MAX_KEYS];
+	unsigned int nold;
 	const struct zone_info *before;
 	const uint8_t *zone;
 	struct zone_entry *e;
@@ -400,6 +433,8 @@ int zones_note_response(struct zones *z, const struct dns_msg *msg, uint64_t now
 		return -ENOMEM;
 	}
 	zi = &e->info;
+	memcpy(old, zi->keys, sizeof(old));
+	nold = zi->nkeys;
 	zi->nkeys = 0;
 	zi->has_expiry = false;
 	for (size_t i = 0; i < msg->rr_count; i++) {
@@ -425,6 +460,9 @@ int zones_note_response(struct zones *z, const struct dns_msg *msg, uint64_t now
 			zi->has_expiry = true;
 		}
 	}
+	/* New keys: a rollover is when a child's CDS changes (RFC 7344 4). */
+	if (!zones_keys_equal(old, nold, zi->keys, zi->nkeys))
+		e->cds_probed = 0;
 	zones_audit_diff(z->audit, before, zi);
 	due = zone_expiry_due(z, e, now, &left);
 out:
@@ -493,38 +531,17 @@ const uint8_t *zones_note_signatures(struct zones *z, const struct dns_msg *msg,
 	return signer;
 }
 
-/* FNV-1a over each key's tag and flags, summed: tells a changed DNSKEY
- * set, whatever order the response gave its records in. */
-static uint32_t keys_digest(const struct zone_info *zi)
-{
-	uint32_t sum = 0;
-
-	for (unsigned int i = 0; i < zi->nkeys; i++) {
-		uint32_t h = 2166136261u;
-
-		h = (h ^ zi->keys[i].tag) * 16777619u;
-		h = (h ^ zi->keys[i].flags) * 16777619u;
-		sum += h;
-	}
-	return sum;
-}
-
 bool zones_cds_probe_due(struct zones *z, const uint8_t *zone, uint64_t now)
 {
 	struct zone_entry *e;
 	bool due = false;
-	uint32_t keys;
 
 	pthread_mutex_lock(&z->lock);
 	e = zones_find(z, zone, zones_hash(zone));
 	if (e && e->info.nkeys) {
-		keys = keys_digest(&e->info);
-		due = !e->cds_probed || keys != e->cds_probed_keys ||
-		      now >= e->cds_probed + ZONES_CDS_PROBE_EVERY;
-		if (due) {
+		due = !e->cds_probed || now >= e->cds_probed + ZONES_CDS_PROBE_EVERY;
+		if (due)
 			e->cds_probed = now;
-			e->cds_probed_keys = keys;
-		}
 	}
 	pthread_mutex_unlock(&z->lock);
 	return due;

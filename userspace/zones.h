@@ -189,6 +189,18 @@ const uint8_t *zones_note_signatures(struct zones *z, const struct dns_msg *msg,
  */
 bool zones_cds_probe_due(struct zones *z, const uint8_t *zone, uint64_t now);
 
+/** zones_ds_in() - does some record of @set (@n of them) equal @ds? */
+bool zones_ds_in(const struct zone_ds *ds, const struct zone_ds *set, unsigned int n);
+
+/** zones_ds_set_equal() - the same DS (or CDS) records, in any order. */
+bool zones_ds_set_equal(const struct zone_ds *a, unsigned int na,
+			const struct zone_ds *b, unsigned int nb);
+
+/** zones_keys_equal() - the same DNSKEYs (tag, flags, algorithm), in any
+ * order. */
+bool zones_keys_equal(const struct zone_key *a, unsigned int na,
+		      const struct zone_key *b, unsigned int nb);
+
 /**
  * zones_note_cds() - record a child's CDS or CDNSKEY RRset that passed
  * through (a validated answer to such a question, RFC 7344 4). An answer

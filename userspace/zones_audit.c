@@ -9,49 +9,6 @@
 #include "zones.h"
 #include "zones_audit.h"
 
-static bool key_in(const struct zone_key *k, const struct zone_key *set, unsigned int n)
-{
-	for (unsigned int i = 0; i < n; i++)
-		if (set[i].tag == k->tag && set[i].flags == k->flags &&
-		    set[i].algorithm == k->algorithm)
-			return true;
-	return false;
-}
-
-/* Sets, not lists: the order of records in an RRset means nothing. */
-static bool keys_equal(const struct zone_key *a, unsigned int na,
-		       const struct zone_key *b, unsigned int nb)
-{
-	if (na != nb)
-		return false;
-	for (unsigned int i = 0; i < na; i++)
-		if (!key_in(&a[i], b, nb))
-			return false;
-	return true;
-}
-
-static bool ds_in(const struct zone_ds *d, const struct zone_ds *set, unsigned int n)
-{
-	for (unsigned int i = 0; i < n; i++)
-		if (set[i].tag == d->tag && set[i].algorithm == d->algorithm &&
-		    set[i].digest_type == d->digest_type &&
-		    set[i].digest_len == d->digest_len &&
-		    !memcmp(set[i].digest, d->digest, d->digest_len))
-			return true;
-	return false;
-}
-
-static bool ds_equal(const struct zone_ds *a, unsigned int na,
-		     const struct zone_ds *b, unsigned int nb)
-{
-	if (na != nb)
-		return false;
-	for (unsigned int i = 0; i < na; i++)
-		if (!ds_in(&a[i], b, nb))
-			return false;
-	return true;
-}
-
 static void keyset_from_keys(struct audit_keyset *s, const struct zone_key *k,
 			     unsigned int n)
 {
@@ -120,13 +77,13 @@ int zones_audit_diff(struct audit *a, const struct zone_info *before,
 	memcpy(ev.zone, zone, strnlen(zone, sizeof(ev.zone) - 1));
 
 	if (b->nkeys && after->nkeys &&
-	    !keys_equal(b->keys, b->nkeys, after->keys, after->nkeys)) {
+	    !zones_keys_equal(b->keys, b->nkeys, after->keys, after->nkeys)) {
 		ev.kind = AUDIT_DNSKEY_CHANGED;
 		keyset_from_keys(&ev.before_keys, b->keys, b->nkeys);
 		keyset_from_keys(&ev.after_keys, after->keys, after->nkeys);
 		n += !audit_event(a, &ev);
 	}
-	if (b->has_ds && after->has_ds && !ds_equal(b->ds, b->nds, after->ds, after->nds)) {
+	if (b->has_ds && after->has_ds && !zones_ds_set_equal(b->ds, b->nds, after->ds, after->nds)) {
 		ev.kind = AUDIT_DS_CHANGED;
 		keyset_from_ds(&ev.before_keys, b->ds, b->nds);
 		keyset_from_ds(&ev.after_keys, after->ds, after->nds);
@@ -142,7 +99,7 @@ int zones_audit_diff(struct audit *a, const struct zone_info *before,
 	}
 	if (after->has_cds) {
 		bool changed = b->has_cds &&
-			       !ds_equal(b->cds, b->ncds, after->cds, after->ncds);
+			       !zones_ds_set_equal(b->cds, b->ncds, after->cds, after->ncds);
 
 		keyset_from_ds(&ev.before_keys, b->cds, b->ncds);
 		keyset_from_ds(&ev.after_keys, after->cds, after->ncds);
@@ -153,7 +110,7 @@ int zones_audit_diff(struct audit *a, const struct zone_info *before,
 		/* RFC 7344 4.1: the parent has not followed the child (yet). */
 		if (after->cds_match == ZONE_CDS_DIFFER &&
 		    (b->cds_match != ZONE_CDS_DIFFER || changed ||
-		     !ds_equal(b->ds, b->nds, after->ds, after->nds))) {
+		     !zones_ds_set_equal(b->ds, b->nds, after->ds, after->nds))) {
 			ev.kind = AUDIT_CDS_MISMATCH;
 			keyset_from_ds(&ev.before_keys, after->ds, after->nds);
 			n += !audit_event(a, &ev);
