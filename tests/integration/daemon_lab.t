@@ -11,7 +11,6 @@ import os
 import shutil
 import signal
 import socket
-import struct
 import sys
 import tempfile
 import threading
@@ -20,7 +19,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.dont_write_bytecode = True     # no __pycache__ in the tree
 sys.path.insert(0, HERE)
-from daemon_lib import Daemon, Tap, addresses, ede_codes, query  # noqa: E402
+from daemon_lib import Daemon, Tap, addresses, ede_codes, query, tcp_pipeline  # noqa: E402
 
 import dns.flags  # noqa: E402
 import dns.message  # noqa: E402
@@ -96,26 +95,8 @@ def inner():
 
         # Five queries on one TCP connection before reading.
         names = ["www.alg%d.test." % a for a in (5, 7, 8, 10, 14)]
-        s = socket.create_connection((v4, 53), timeout=5)
-        s.sendall(b"".join(struct.pack("!H", len(w)) + w for w in
-                           (dns.message.make_query(n, "A", id=500 + i).to_wire()
-                            for i, n in enumerate(names))))
-        buf, got = b"", {}
-        deadline = time.time() + 5
-        while len(got) < 5 and time.time() < deadline:
-            try:
-                chunk = s.recv(65535)
-            except socket.timeout:
-                break
-            if not chunk:
-                break
-            buf += chunk
-            while len(buf) >= 2 and len(buf) >= 2 + struct.unpack("!H", buf[:2])[0]:
-                n = struct.unpack("!H", buf[:2])[0]
-                m = dns.message.from_wire(buf[2:2 + n])
-                got[m.id] = (m.question[0].name.to_text(), addresses(m))
-                buf = buf[2 + n:]
-        s.close()
+        got = {m.id: (m.question[0].name.to_text(), addresses(m)) for m in tcp_pipeline(
+            v4, [dns.message.make_query(n, "A", id=500 + i) for i, n in enumerate(names)])}
         t.ok(len(got) == 5 and all(got[500 + i][0] == n and got[500 + i][1] == ["192.0.2.1"]
                                    for i, n in enumerate(names)),
              "pipelined TCP: five answers, each to its query")

@@ -214,6 +214,28 @@ def tcp_frames(buf):
     return msgs, buf
 
 
+def tcp_pipeline(server, queries, timeout=5):
+    """Send @queries (dns.message) in one write on one TCP connection and
+    read answers until one per query came or @timeout passed: the parsed
+    answers, in the order they arrived."""
+    s = socket.create_connection((server, 53), timeout=timeout)
+    s.sendall(b"".join(struct.pack("!H", len(w)) + w
+                       for w in (q.to_wire() for q in queries)))
+    got, buf = [], b""
+    deadline = time.time() + timeout
+    while len(got) < len(queries) and time.time() < deadline:
+        try:
+            chunk = s.recv(65535)
+        except socket.timeout:
+            break
+        if not chunk:
+            break
+        msgs, buf = tcp_frames(buf + chunk)
+        got += [dns.message.from_wire(m) for m in msgs]
+    s.close()
+    return got
+
+
 def udp_load(server, count, prefix="load", port=53):
     """@count queries (PREFIXi.example. A, ID i), one at a time from one
     socket; a list of booleans: answered with GENUINE and the right ID."""
