@@ -121,31 +121,8 @@ def test_pipelining(srv):
     """Five queries on one TCP connection before reading anything."""
     names = ["delay30-p1.example.", "delay20-p2.example.", "delay0-p3.example.",
              "delay10-p4.example.", "delay0-p5.example."]
-    s = socket.create_connection((srv, 53), timeout=5)
-    out = b""
-    for i, n in enumerate(names):
-        w = dns.message.make_query(n, "A", id=100 + i).to_wire()
-        out += struct.pack("!H", len(w)) + w
-    s.sendall(out)
-    got = []
-    buf = b""
-    deadline = time.time() + 5
-    while len(got) < 5 and time.time() < deadline:
-        while len(buf) >= 2 and len(buf) >= 2 + struct.unpack("!H", buf[:2])[0]:
-            n = struct.unpack("!H", buf[:2])[0]
-            m = dns.message.from_wire(buf[2:2 + n])
-            got.append((m.id, m.question[0].name.to_text(), addresses(m)))
-            buf = buf[2 + n:]
-        if len(got) >= 5:
-            break
-        try:
-            chunk = s.recv(65535)
-        except socket.timeout:
-            break
-        if not chunk:
-            break
-        buf += chunk
-    s.close()
+    got = [(m.id, m.question[0].name.to_text(), addresses(m)) for m in tcp_pipeline(
+        srv, [dns.message.make_query(n, "A", id=100 + i) for i, n in enumerate(names)])]
     ids = sorted(g[0] for g in got)
     t.is_(ids, [100, 101, 102, 103, 104], "pipelined: five answers on one connection")
     t.ok(all(g[1] == names[g[0] - 100] and g[2] == [GENUINE] for g in got),
